@@ -1,0 +1,62 @@
+# Renewal: `make run` serves the demo, `make test` runs every test. Both set up what they need.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Django 6 needs Python 3.12 or newer: take the first one found on PATH or under pyenv.
+PYTHON ?= $(shell for p in python3.13 python3.12 python3 \
+	$$HOME/.pyenv/versions/3.13*/bin/python3 $$HOME/.pyenv/versions/3.12*/bin/python3 \
+	/usr/local/bin/python3.13 /usr/local/bin/python3.12; do \
+	  if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; \
+	  then command -v $$p; break; fi; done)
+
+.PHONY: run test venv deps test-deps system-deps messages check-messages lint bench clean
+
+$(VENV)/.installed: pyproject.toml
+	@if [ -z "$(PYTHON)" ]; then \
+	  echo "Renewal needs Python 3.12 or newer and none was found."; \
+	  echo "Install one, for example: apt-get install python3.12 python3.12-venv, or pyenv install 3.12"; \
+	  exit 1; fi
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $@
+
+venv: $(VENV)/.installed
+
+system-deps:
+	@missing=""; \
+	command -v msgfmt >/dev/null 2>&1 || missing="$$missing gettext"; \
+	if [ "$(NEED_BROWSER)" = 1 ] && [ ! -x /usr/bin/chromium ]; then missing="$$missing chromium"; fi; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing fonts-dejavu-core; \
+	  else echo "Please install:$$missing (for example: sudo apt-get install$$missing)"; exit 1; fi; fi
+
+messages: venv system-deps
+	DEBUG=true $(PY) manage.py compilemessages --ignore=.venv -v0
+
+run: venv messages
+	DEBUG=true $(PY) manage.py migrate --noinput -v0
+	DEBUG=true $(PY) manage.py seed_demo
+	@echo "Renewal runs at http://$(HOST):$(PORT)/ (users leader, member, viewer, officer, outsider, admin; password demo)"
+	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: NEED_BROWSER = 1
+test: venv system-deps messages
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+check-messages: venv system-deps
+	$(PY) scripts/check_messages.py
+
+bench: venv
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
+	find . -name '*.mo' -not -path './.venv/*' -delete

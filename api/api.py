@@ -1,0 +1,486 @@
+"""The JSON API, version 1: the portfolio, KPIs and their measurements for other systems.
+
+Every endpoint asks renewal.policy, exactly as the pages do: what is outside the token user's
+organisations is 404, what their role does not allow is 403. Writes are audited with the token's
+user as the actor, and go through metrics.imports.write_measurements like the file import.
+"""
+
+from dataclasses import replace
+from math import ceil
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, JsonResponse
+from django.urls import re_path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from ninja import NinjaAPI, Path, Query, Status, Swagger
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from api.auth import TokenAuth, require_write
+from api.schemas import (
+    ERRORS,
+    BatchIn,
+    BatchOut,
+    Id,
+    InitiativeDetailOut,
+    InitiativeFilters,
+    InitiativePage,
+    KPIDetailOut,
+    KPIFilters,
+    KPIPage,
+    MeasurementFilters,
+    MeasurementIn,
+    MeasurementOut,
+    MeasurementPage,
+    MeOut,
+)
+from initiatives.models import Initiative
+from initiatives.portfolio import PortfolioFilterForm, build_portfolio, portfolio_rows
+from metrics.imports import REASONS, Item, date_error, write_measurements
+from metrics.models import Measurement
+from metrics.status import Status as KPIStatus
+from metrics.status import is_overdue, kpi_status
+from organisations.models import Membership
+from renewal import policy
+from renewal.policy import Action
+
+DESCRIPTION = """
+Read the portfolio, KPIs and their status, and feed KPI measurements in from other systems.
+
+**Authentication.** Create a personal token on the *API tokens* page (or an operator runs
+`python manage.py create_api_token USERNAME --scope write`) and send it as
+`Authorization: Bearer <token>`. A *read* token can only read. The token acts as its person:
+it sees exactly the initiatives they see in the browser, and what it writes is recorded in the
+initiative's history under their name.
+
+**Pagination.** Lists take `page` (from 1) and `page_size` (at most 200) and answer with
+`count`, `pages`, `next` and `previous` beside `results`.
+
+**Errors.** Every error has the same body: `{"detail": "...", "errors": [{"loc": [...],
+"message": "...", "code": "..."}]}`. 401: no valid token. 403: the token or your role does not
+allow it. 404: no such object among those you can see. 422: the input is not valid; nothing was
+stored.
+
+**Idempotency.** A KPI has at most one measurement per date. Posting a measurement for a date
+that already has one *replaces* its value and note (like PUT): sending the same data twice
+leaves one measurement. The batch endpoint stores all its measurements or none.
+"""
+
+api = NinjaAPI(
+    title="Renewal API",
+    version="1",
+    description=DESCRIPTION,
+    auth=TokenAuth(),
+    urls_namespace="api-v1",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+    # Served from our own static files, under the site's strict Content-Security-Policy.
+    docs=Swagger(settings={"validatorUrl": None, "persistAuthorization": False}),
+    docs_decorator=login_not_required,
+)
+
+
+class APIError(Exception):
+    def __init__(self, status: int, detail: str, errors: list | None = None):
+        super().__init__(detail)
+        self.status, self.detail, self.errors = status, detail, errors or []
+
+
+def _error(request, status: int, detail, errors=(), headers=None):
+    response = api.create_response(
+        request, {"detail": str(detail), "errors": list(errors)}, status=status
+    )
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
+def _item(loc, message, code) -> dict:
+    return {"loc": list(loc), "message": str(message), "code": code}
+
+
+def _location(loc) -> list:
+    """["body", "payload", "date"] → ["body", "date"]: the body's parameter name is ours alone."""
+    loc = list(loc)
+    return [loc[0], *loc[2:]] if loc[:2] == ["body", "payload"] else loc
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request, exc):
+    errors = [
+        _item(_location(e.get("loc", ())), e.get("msg", ""), e.get("type", "invalid"))
+        for e in exc.errors
+    ]
+    return _error(request, 422, _("The request is not valid. Nothing was stored."), errors)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc):
+    return _error(
+        request,
+        401,
+        _("Send a valid API token: Authorization: Bearer <token>."),
+        headers={"WWW-Authenticate": 'Bearer realm="api"'},
+    )
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc):
+    return _error(request, exc.status_code, exc.message)
+
+
+@api.exception_handler(APIError)
+def _api_error(request, exc):
+    return _error(request, exc.status, exc.detail, exc.errors)
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return _error(request, 404, _("Not found among the objects you can see."))
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request, exc):
+    return _error(request, 403, _("Your role does not allow this."))
+
+
+def _no_such_endpoint(request, rest=""):
+    return JsonResponse(
+        {"detail": _("There is no such API endpoint. See /api/v1/docs."), "errors": []},
+        status=404,
+    )
+
+
+def urls():
+    """The API's URL patterns. Its views answer with 401, never a redirect to the login page,
+    and an unknown address under /api/v1/ gets the API's JSON 404 rather than an HTML page."""
+    patterns, app_name, namespace = api.urls
+    patterns = [*patterns, re_path(r"^(?P<rest>.+)$", _no_such_endpoint)]
+    for pattern in patterns:
+        callback = getattr(pattern, "callback", None)
+        if callback is not None:
+            callback.login_required = False
+    return patterns, app_name, namespace
+
+
+# Helpers ---------------------------------------------------------------------------------------
+
+
+def _page(request: HttpRequest, items, params) -> dict:
+    count = len(items) if isinstance(items, list) else items.count()
+    pages = max(1, ceil(count / params.page_size))
+    start = (params.page - 1) * params.page_size
+    results = list(items[start : start + params.page_size])
+
+    def link(number):
+        query = request.GET.copy()
+        query["page"] = number
+        return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+    return {
+        "count": count,
+        "page": params.page,
+        "pages": pages,
+        "page_size": params.page_size,
+        "next": link(params.page + 1) if params.page < pages else None,
+        "previous": link(min(params.page - 1, pages)) if params.page > 1 else None,
+        "results": results,
+    }
+
+
+def _number(value):
+    return float(value) if value is not None else None
+
+
+def _initiative(request, row) -> dict:
+    i = row.initiative
+    return {
+        "id": i.pk,
+        "title": i.title,
+        "organisation": {"id": i.organisation_id, "name": i.organisation.name},
+        "owner": str(i.owner) if i.owner_id else None,
+        "phase": i.phase,
+        "phase_label": str(i.get_phase_display()),
+        "state": i.state,
+        "state_label": str(i.get_state_display()),
+        "tags": i.tag_list,
+        "uses_ai": i.uses_ai,
+        "start_date": i.start_date,
+        "end_date": i.end_date,
+        "kpi_status": row.kpi_status,
+        "kpi_status_counts": {s: row.statuses.get(s, 0) for s in KPIStatus.values},
+        "planned_benefit_eur_per_year": float(row.planned_eur),
+        "realised_benefit_eur": float(row.realised_eur),
+        "planned_fte": float(row.planned_fte),
+        "realised_fte": float(row.realised_fte),
+        "investment_eur": _number(i.investment_budget),
+        "next_review": row.next_review,
+        "overdue": row.overdue,
+        "url": request.build_absolute_uri(i.get_absolute_url()),
+    }
+
+
+def _kpi(kpi, today) -> dict:
+    return {
+        "id": kpi.pk,
+        "initiative_id": kpi.initiative_id,
+        "name": kpi.name,
+        "description": kpi.description,
+        "unit": kpi.unit,
+        "direction": kpi.direction,
+        "value_area": kpi.value_area,
+        "cadence": kpi.cadence,
+        "baseline_value": _number(kpi.baseline_value),
+        "baseline_date": kpi.baseline_date,
+        "baseline_source": kpi.baseline_source,
+        "target_value": _number(kpi.target_value),
+        "target_date": kpi.target_date,
+        "data_source": kpi.data_source,
+        "owner": str(kpi.owner) if kpi.owner_id else None,
+        "status": kpi.status,
+        "status_label": str(KPIStatus(kpi.status).label),
+        "latest_value": _number(kpi.latest_value),
+        "latest_date": kpi.latest_date,
+        "overdue": is_overdue(kpi, kpi.latest_date, today),
+    }
+
+
+def _measurement(m) -> dict:
+    return {
+        "id": m.pk,
+        "kpi_id": m.kpi_id,
+        "date": m.date,
+        "value": float(m.value),
+        "note": m.note,
+        "entered_by": str(m.entered_by) if m.entered_by_id else None,
+        "entered_at": m.created_at,
+    }
+
+
+def _portfolio_params(filters) -> dict:
+    return {
+        name: str(value)
+        for name, value in filters.dict(exclude={"page", "page_size"}).items()
+        if value is not None
+    }
+
+
+# Endpoints -------------------------------------------------------------------------------------
+
+
+@api.get("/me", response={200: MeOut, **ERRORS}, tags=["account"], summary="Who the token is")
+def me(request):
+    memberships = Membership.objects.filter(user=request.user).select_related("organisation")
+    return {
+        "username": request.user.username,
+        "name": str(request.user),
+        "token": {
+            "name": request.auth.name,
+            "prefix": request.auth.prefix,
+            "scope": request.auth.scope,
+        },
+        "memberships": [
+            {"organisation": {"id": m.organisation_id, "name": m.organisation.name}, "role": m.role}
+            for m in memberships
+        ],
+    }
+
+
+@api.get(
+    "/initiatives",
+    response={200: InitiativePage, **ERRORS},
+    tags=["portfolio"],
+    summary="List initiatives, filtered as on the portfolio page",
+)
+def initiative_list(request, filters: Query[InitiativeFilters]):
+    params = _portfolio_params(filters)
+    form = PortfolioFilterForm(params, user=request.user)
+    if not form.is_valid():
+        errors = [
+            _item(["query", name], message, "invalid")
+            for name, messages in form.errors.items()
+            for message in messages
+        ]
+        raise APIError(422, _("The filters are not valid."), errors)
+    portfolio = build_portfolio(request.user, params)
+    page = _page(request, portfolio.rows, filters)
+    # The portfolio loads only what its page shows; the rest, for this page of rows only.
+    full = Initiative.objects.select_related("organisation", "owner").in_bulk(
+        [row.initiative.pk for row in page["results"]]
+    )
+    page["results"] = [
+        _initiative(request, replace(row, initiative=full[row.initiative.pk]))
+        for row in page["results"]
+    ]
+    return page
+
+
+@api.get(
+    "/initiatives/{initiative_id}",
+    response={200: InitiativeDetailOut, **ERRORS},
+    tags=["portfolio"],
+    summary="Read an initiative with its figures and KPIs",
+)
+def initiative_detail(request, initiative_id: Path[Id]):
+    initiative = policy.get_initiative(request.user, initiative_id)
+    today = timezone.localdate()
+    initiatives = Initiative.objects.filter(pk=initiative.pk).select_related(
+        "organisation", "owner"
+    )
+    [row] = portfolio_rows(initiatives, today)
+    data = _initiative(request, row)
+    data.update(
+        problem=initiative.problem,
+        change_for_citizens=initiative.change_for_citizens,
+        change_in_cost_efficiency=initiative.change_in_cost_efficiency,
+        kpis=[_kpi(k, today) for k in initiative.kpis.select_related("owner")],
+    )
+    return data
+
+
+@api.get(
+    "/kpis",
+    response={200: KPIPage, **ERRORS},
+    tags=["kpis"],
+    summary="List the KPIs you can see, with their status",
+)
+def kpi_list(request, filters: Query[KPIFilters]):
+    kpis = policy.kpis_for(request.user).select_related("owner").order_by("initiative_id", "id")
+    if filters.initiative:
+        kpis = kpis.filter(initiative_id=filters.initiative)
+    if filters.status:
+        kpis = kpis.filter(status=filters.status)
+    page = _page(request, kpis, filters)
+    today = timezone.localdate()
+    page["results"] = [_kpi(k, today) for k in page["results"]]
+    return page
+
+
+@api.get(
+    "/kpis/{kpi_id}",
+    response={200: KPIDetailOut, **ERRORS},
+    tags=["kpis"],
+    summary="Read a KPI with its status, plan and projection",
+)
+def kpi_detail(request, kpi_id: Path[Id]):
+    kpi = policy.get_kpi(request.user, kpi_id)
+    today = timezone.localdate()
+    milestones = list(kpi.milestones.all())
+    status = kpi_status(kpi, list(kpi.measurements.all()), on=today, milestones=milestones)
+    data = _kpi(kpi, today)
+    data.update(
+        status=status.status,
+        status_label=status.label,
+        latest_value=_number(status.latest_value),
+        latest_date=status.latest_date,
+        overdue=status.overdue,
+        planned_value_today=_number(kpi.planned_value(today)),
+        projected_date=status.projected_date,
+        target_reached=status.target_reached,
+        milestones=[{"date": m.date, "value": float(m.value)} for m in milestones],
+    )
+    return data
+
+
+@api.get(
+    "/kpis/{kpi_id}/measurements",
+    response={200: MeasurementPage, **ERRORS},
+    tags=["measurements"],
+    summary="List a KPI's measurements, newest first",
+)
+def measurement_list(request, kpi_id: Path[Id], filters: Query[MeasurementFilters]):
+    kpi = policy.get_kpi(request.user, kpi_id)
+    measurements = kpi.measurements.select_related("entered_by").order_by("-date")
+    if filters.date_from:
+        measurements = measurements.filter(date__gte=filters.date_from)
+    if filters.date_to:
+        measurements = measurements.filter(date__lte=filters.date_to)
+    page = _page(request, measurements, filters)
+    page["results"] = [_measurement(m) for m in page["results"]]
+    return page
+
+
+def _future_date_error(loc, value, today):
+    if date_error(value, today):
+        return _item([*loc, "date"], REASONS["future_date"], "future_date")
+    return None
+
+
+@api.post(
+    "/kpis/{kpi_id}/measurements",
+    response={200: MeasurementOut, 201: MeasurementOut, **ERRORS},
+    tags=["measurements"],
+    summary="Record a measurement (creates it, or replaces the one on that date)",
+    description=(
+        "201 when the measurement is new. When the KPI already has a measurement on that date "
+        "its value and note are replaced and the answer is 200: sending the same measurement "
+        "twice is safe and never creates a duplicate. Needs a read and write token."
+    ),
+)
+def measurement_record(request, kpi_id: Path[Id], payload: MeasurementIn):
+    require_write(request)
+    kpi = policy.get_kpi(request.user, kpi_id, Action.EDIT)
+    if error := _future_date_error(["body"], payload.date, timezone.localdate()):
+        raise APIError(422, _("The request is not valid. Nothing was stored."), [error])
+    item = Item(kpi, payload.date, payload.value, payload.note)
+    created, _updated = write_measurements(request.user, [item], update_existing=True)
+    measurement = Measurement.objects.select_related("entered_by").get(kpi=kpi, date=payload.date)
+    return Status(201 if created else 200, _measurement(measurement))
+
+
+@api.post(
+    "/measurements",
+    response={200: BatchOut, **ERRORS},
+    tags=["measurements"],
+    summary="Record up to 1,000 measurements of any of your KPIs, all or nothing",
+    description=(
+        "Each item names its KPI. Every item is checked first; if any has an error, nothing is "
+        "stored and the answer is 422 with one entry per problem, located by the item's index "
+        "(`body.measurements.<index>.<field>`). Items for a KPI and date that already has a "
+        "measurement replace it. Two items for the same KPI and date are an error."
+    ),
+)
+def measurement_batch(request, payload: BatchIn):
+    require_write(request)
+    user, today = request.user, timezone.localdate()
+    ids = sorted({item.kpi for item in payload.measurements})
+    kpis = policy.kpis_for(user).select_related("initiative__organisation").in_bulk(ids)
+    errors, items, first = [], [], {}
+    for index, entry in enumerate(payload.measurements):
+        loc = ["body", "measurements", index]
+        kpi = kpis.get(entry.kpi)
+        if kpi is None:
+            errors.append(
+                _item([*loc, "kpi"], REASONS["unknown_kpi"] % {"kpi": entry.kpi}, "not_found")
+            )
+        elif not policy.can(user, Action.EDIT, kpi.initiative):
+            errors.append(_item([*loc, "kpi"], REASONS["no_permission"], "permission_denied"))
+        if error := _future_date_error(loc, entry.date, today):
+            errors.append(error)
+        key = (entry.kpi, entry.date)
+        if key in first:
+            message = _("The same KPI and date as item %(index)s.") % {"index": first[key]}
+            errors.append(_item([*loc, "date"], message, "duplicate"))
+        first.setdefault(key, index)
+        if kpi is not None:
+            items.append(Item(kpi, entry.date, entry.value, entry.note))
+    if errors:
+        detail = ngettext(
+            "Nothing was stored: %(count)s problem in %(total)s measurements.",
+            "Nothing was stored: %(count)s problems in %(total)s measurements.",
+            len(errors),
+        ) % {"count": len(errors), "total": len(payload.measurements)}
+        raise APIError(422, detail, errors)
+    created, updated = write_measurements(user, items, update_existing=True)
+    keys = {(i.kpi.pk, i.date) for i in items}
+    stored = Measurement.objects.filter(
+        kpi_id__in=ids, date__range=(min(k[1] for k in keys), max(k[1] for k in keys))
+    ).select_related("entered_by")
+    by_key = {(m.kpi_id, m.date): m for m in stored if (m.kpi_id, m.date) in keys}
+    return {
+        "created": created,
+        "updated": updated,
+        "measurements": [_measurement(by_key[(i.kpi.pk, i.date)]) for i in items],
+    }

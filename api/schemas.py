@@ -1,0 +1,244 @@
+"""What the API reads and writes. Decimal values are JSON numbers; dates are ISO 8601 strings."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from ninja import Field, Schema
+from pydantic import AfterValidator
+
+from initiatives.models import State
+from initiatives.portfolio import PortfolioFilterForm
+from metrics.status import Status
+
+MAX_ID = 2**63 - 1
+MAX_BATCH = 1000
+MAX_NOTE = 500
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+Number = float | None
+
+
+def _clean_text(value: str) -> str:
+    # PostgreSQL cannot store NUL characters, and lone surrogates are not text.
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("must be valid Unicode text") from None
+    return value
+
+
+Text = Annotated[str, AfterValidator(_clean_text)]
+
+
+# Errors ----------------------------------------------------------------------------------------
+
+
+class ErrorItem(Schema):
+    loc: list[str | int] = Field(description="Where the problem is, e.g. body.measurements.3.date")
+    message: str
+    code: str
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: list[ErrorItem] = []
+
+
+ERRORS = dict.fromkeys((400, 401, 403, 404, 409, 422), ErrorOut)
+
+
+# Pages -----------------------------------------------------------------------------------------
+
+
+class PageParams(Schema):
+    page: int = Field(1, ge=1, le=100_000, description="Page number, from 1.")
+    page_size: int = Field(50, ge=1, le=200, description="Items per page, at most 200.")
+
+
+class PageOut(Schema):
+    count: int = Field(description="Items on all pages together.")
+    page: int
+    pages: int
+    page_size: int
+    next: str | None = Field(description="The next page's address, if any.")
+    previous: str | None
+
+
+# Initiatives -----------------------------------------------------------------------------------
+
+SORTS = tuple(value for value, _label in PortfolioFilterForm.base_fields["sort"].choices)
+
+
+class InitiativeFilters(PageParams):
+    """The portfolio page's filters, with the same meaning."""
+
+    q: Text | None = Field(None, max_length=100, description="Words in the title or problem.")
+    organisation: Id | None = Field(None, description="An organisation id: it and its subtree.")
+    phase: int | None = Field(None, ge=1, le=5)
+    state: Literal[tuple(State.values)] | None = None
+    kpi_status: Literal[tuple(Status.values)] | None = Field(
+        None, description="The initiative's worst KPI status."
+    )
+    tag: Text | None = Field(None, max_length=100)
+    benefit_month: str | None = Field(
+        None,
+        pattern=r"^[1-9]\d{3}-(0[1-9]|1[0-2])$",
+        description="Initiatives with a benefit expected in this month, YYYY-MM.",
+    )
+    sort: Literal[SORTS] | None = Field(None, description="A leading - sorts largest first.")
+
+
+class OrganisationOut(Schema):
+    id: int
+    name: str
+
+
+class InitiativeOut(Schema):
+    id: int
+    title: str
+    organisation: OrganisationOut
+    owner: str | None
+    phase: int
+    phase_label: str
+    state: str
+    state_label: str
+    tags: list[str]
+    uses_ai: bool
+    start_date: dt.date | None
+    end_date: dt.date | None
+    kpi_status: str = Field(description="The worst status among the initiative's KPIs.")
+    kpi_status_counts: dict[str, int]
+    planned_benefit_eur_per_year: float
+    realised_benefit_eur: float
+    planned_fte: float
+    realised_fte: float
+    investment_eur: Number
+    next_review: dt.date | None
+    overdue: bool = Field(description="A KPI measurement or a monthly review is overdue.")
+    url: str = Field(description="The initiative's page in Renewal.")
+
+
+class InitiativePage(PageOut):
+    results: list[InitiativeOut]
+
+
+# KPIs ------------------------------------------------------------------------------------------
+
+
+class KPIFilters(PageParams):
+    initiative: Id | None = None
+    status: Literal[tuple(Status.values)] | None = None
+
+
+class KPIOut(Schema):
+    id: int
+    initiative_id: int
+    name: str
+    description: str
+    unit: str
+    direction: str
+    value_area: str
+    cadence: str
+    baseline_value: Number
+    baseline_date: dt.date | None
+    baseline_source: str
+    target_value: Number
+    target_date: dt.date | None
+    data_source: str
+    owner: str | None
+    status: str = Field(description="on_track, at_risk, off_track, no_data or no_plan.")
+    status_label: str
+    latest_value: Number
+    latest_date: dt.date | None
+    overdue: bool = Field(description="The latest measurement is older than the cadence allows.")
+
+
+class KPIPage(PageOut):
+    results: list[KPIOut]
+
+
+class MilestoneOut(Schema):
+    date: dt.date
+    value: float
+
+
+class KPIDetailOut(KPIOut):
+    planned_value_today: Number
+    projected_date: dt.date | None = Field(description="When the recent trend reaches the target.")
+    target_reached: bool
+    milestones: list[MilestoneOut]
+
+
+class InitiativeDetailOut(InitiativeOut):
+    problem: str
+    change_for_citizens: str
+    change_in_cost_efficiency: str
+    kpis: list[KPIOut]
+
+
+# Measurements ----------------------------------------------------------------------------------
+
+
+class MeasurementFilters(PageParams):
+    date_from: dt.date | None = Field(None, description="On or after this date.")
+    date_to: dt.date | None = Field(None, description="On or before this date.")
+
+
+class MeasurementOut(Schema):
+    id: int
+    kpi_id: int
+    date: dt.date
+    value: float
+    note: str
+    entered_by: str | None
+    entered_at: dt.datetime
+
+
+class MeasurementPage(PageOut):
+    results: list[MeasurementOut]
+
+
+class MeasurementIn(Schema):
+    date: dt.date = Field(description="The day the value applies to; not in the future.")
+    value: Annotated[Decimal, Field(max_digits=16, decimal_places=4, allow_inf_nan=False)] = Field(
+        description="At most 12 digits before and 4 after the decimal point."
+    )
+    note: Text = Field("", max_length=MAX_NOTE)
+
+
+class BatchItemIn(MeasurementIn):
+    kpi: Id = Field(description="The KPI's id.")
+
+
+class BatchIn(Schema):
+    measurements: list[BatchItemIn] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+class BatchOut(Schema):
+    created: int
+    updated: int
+    measurements: list[MeasurementOut]
+
+
+# The caller ------------------------------------------------------------------------------------
+
+
+class MembershipOut(Schema):
+    organisation: OrganisationOut
+    role: str
+
+
+class TokenOut(Schema):
+    name: str
+    prefix: str
+    scope: str
+
+
+class MeOut(Schema):
+    username: str
+    name: str
+    token: TokenOut
+    memberships: list[MembershipOut]

@@ -1,0 +1,75 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from funding.models import FundingApplication, FundingCall
+from renewal.forms import DateInput, NumberField
+
+
+class ApplicationForm(forms.ModelForm):
+    """The applicant's part: call, amount, period. The commitments come from the initiative."""
+
+    amount_requested = NumberField(
+        label=_("Amount requested (EUR)"), min_value=1, max_digits=14, decimal_places=2
+    )
+
+    class Meta:
+        model = FundingApplication
+        fields = ["call", "amount_requested", "period_start", "period_end", "summary"]
+        widgets = {"period_start": DateInput(), "period_end": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        calls = FundingCall.objects.filter(closes_on__gte=today)
+        if self.instance.call_id:
+            calls = calls | FundingCall.objects.filter(pk=self.instance.call_id)
+        self.fields["call"].queryset = calls
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("The period must end after it starts."))
+        return cleaned
+
+
+class ReviewForm(forms.Form):
+    """An officer's comment, optionally with a decision."""
+
+    COMMENT, START, GRANT, REJECT = "comment", "start_review", "grant", "reject"
+
+    action = forms.ChoiceField(
+        label=_("Action"),
+        widget=forms.RadioSelect,
+        choices=[
+            (COMMENT, _("Comment only")),
+            (START, _("Take into review")),
+            (GRANT, _("Grant")),
+            (REJECT, _("Reject")),
+        ],
+        initial=COMMENT,
+    )
+    body = forms.CharField(
+        label=_("Comment to the applicant"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("The applicant sees this. Required for a comment or a rejection."),
+    )
+
+    def __init__(self, *args, application, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = {self.COMMENT}
+        if application.state == FundingApplication.State.SUBMITTED:
+            allowed.add(self.START)
+        if application.state == FundingApplication.State.IN_REVIEW:
+            allowed |= {self.GRANT, self.REJECT}
+        field = self.fields["action"]
+        field.choices = [c for c in field.choices if c[0] in allowed]
+
+    def clean(self):
+        cleaned = super().clean()
+        action, body = cleaned.get("action"), (cleaned.get("body") or "").strip()
+        if action in (self.COMMENT, self.REJECT) and not body:
+            self.add_error("body", _("Write the comment the applicant will read."))
+        return cleaned

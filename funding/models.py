@@ -1,0 +1,416 @@
+"""Funding calls, applications and the benefit commitments frozen when an application is submitted.
+
+Who may move an application is decided in `renewal.policy`; which moves exist is decided here.
+"""
+
+from django.conf import settings
+from django.db import models, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from initiatives.models import BenefitKind, BenefitUnit
+from metrics.models import Direction
+from renewal.audit import AuditedModel, AuditedQuerySet
+
+
+class TransitionError(Exception):
+    """A state change the application's rules refuse; the message is shown to the user."""
+
+
+class ImmutableError(Exception):
+    """A write to a frozen commitment: once submitted, a commitment is never rewritten."""
+
+
+class FundingCall(models.Model):
+    """An open call of a funder (e.g. Sitra) to which initiatives apply."""
+
+    funder = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("funder"),
+        on_delete=models.PROTECT,
+        related_name="funding_calls",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    opens_on = models.DateField(_("opens on"))
+    closes_on = models.DateField(_("closes on"))
+    budget = models.DecimalField(
+        _("budget (EUR)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("funding call")
+        verbose_name_plural = _("funding calls")
+        ordering = ["-closes_on", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def is_open(self, on=None) -> bool:
+        on = on or timezone.localdate()
+        return self.opens_on <= on <= self.closes_on
+
+
+class ApplicationState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    IN_REVIEW = "in_review", _("In review")
+    GRANTED = "granted", _("Granted")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class FundingApplication(AuditedModel):
+    """An initiative's application to a call: the amount, the period and, once submitted, the
+    commitments it made (see `Commitment`)."""
+
+    State = ApplicationState
+
+    initiative = models.ForeignKey(
+        "initiatives.Initiative",
+        verbose_name=_("initiative"),
+        # An initiative that applied keeps its record: the funder relies on it.
+        on_delete=models.PROTECT,
+        related_name="funding_applications",
+    )
+    call = models.ForeignKey(
+        FundingCall,
+        verbose_name=_("funding call"),
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    amount_requested = models.DecimalField(
+        _("amount requested (EUR)"), max_digits=14, decimal_places=2
+    )
+    period_start = models.DateField(_("funding period starts"))
+    period_end = models.DateField(_("funding period ends"))
+    summary = models.TextField(
+        _("what the funding is for"),
+        blank=True,
+        help_text=_("A few sentences for the funder: what the money pays for."),
+    )
+    state = models.CharField(
+        _("state"), max_length=12, choices=ApplicationState, default=ApplicationState.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    audit_initiative_path = "initiative_id"
+    audit_exclude = ("created_at",)
+
+    class Meta:
+        verbose_name = _("funding application")
+        verbose_name_plural = _("funding applications")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="funding_period_ends_after_it_starts",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount_requested__gt=0), name="funding_amount_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.initiative} · {self.call}"
+
+    def get_absolute_url(self):
+        return reverse("funding:application", args=[self.pk])
+
+    @property
+    def is_draft(self) -> bool:
+        return self.state == ApplicationState.DRAFT
+
+    # The state machine. Each move claims the row with a conditional UPDATE (audited by
+    # AuditedQuerySet), so two people pressing at once cannot both move it.
+
+    def _move(self, allowed_from, to, refusal, **fields):
+        if self.state not in allowed_from:
+            raise TransitionError(refusal)
+        claimed = type(self).objects.filter(pk=self.pk, state=self.state).update(state=to, **fields)
+        if claimed != 1:
+            raise TransitionError(_("The application was changed meanwhile. Reload the page."))
+        self.state = to
+        for name, value in fields.items():
+            setattr(self, name, value)
+
+    @transaction.atomic
+    def submit(self, user):
+        """Send the application to the funder, freezing the initiative's commitments as they are."""
+        self._move(
+            [ApplicationState.DRAFT],
+            ApplicationState.SUBMITTED,
+            _("Only a draft can be submitted."),
+            submitted_at=timezone.now(),
+        )
+        return Commitment.freeze(self)
+
+    @transaction.atomic
+    def start_review(self, user):
+        self._move(
+            [ApplicationState.SUBMITTED],
+            ApplicationState.IN_REVIEW,
+            _("Only a submitted application can be taken into review."),
+        )
+
+    @transaction.atomic
+    def grant(self, user, comment: str = ""):
+        self._decide(user, ApplicationState.GRANTED, comment)
+
+    @transaction.atomic
+    def reject(self, user, comment: str):
+        if not comment.strip():
+            raise TransitionError(_("Say why the application is rejected."))
+        self._decide(user, ApplicationState.REJECTED, comment)
+
+    def _decide(self, user, to, comment):
+        self._move(
+            [ApplicationState.IN_REVIEW],
+            to,
+            _("Only an application in review can be granted or rejected."),
+            decided_at=timezone.now(),
+            decided_by=user,
+        )
+        ReviewComment.objects.create(application=self, author=user, body=comment, decision=to)
+
+    @transaction.atomic
+    def withdraw(self, user):
+        self._move(
+            [ApplicationState.SUBMITTED, ApplicationState.IN_REVIEW],
+            ApplicationState.WITHDRAWN,
+            _("Only a submitted application or one in review can be withdrawn."),
+        )
+
+
+class ReviewComment(AuditedModel):
+    """An officer's comment on an application, or the note of their decision; applicants see it."""
+
+    application = models.ForeignKey(
+        FundingApplication,
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
+        related_name="comments",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    body = models.TextField(_("comment"), blank=True)
+    decision = models.CharField(_("decision"), max_length=12, choices=ApplicationState, blank=True)
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+
+    audit_initiative_path = "application__initiative_id"
+    audit_exclude = ("created_at",)
+
+    class Meta:
+        verbose_name = _("review comment")
+        verbose_name_plural = _("review comments")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.author}: {self.body[:60]}"
+
+
+# Frozen commitments ------------------------------------------------------------------------------
+
+
+class FrozenQuerySet(AuditedQuerySet):
+    """Creates (audited, in bulk) and reads; every way to change or delete rows is refused."""
+
+    def update(self, **kwargs):
+        raise ImmutableError(f"{self.model.__name__} rows are frozen and cannot be updated.")
+
+    update.alters_data = True
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        raise ImmutableError(f"{self.model.__name__} rows are frozen and cannot be updated.")
+
+    def delete(self):
+        raise ImmutableError(f"{self.model.__name__} rows are frozen and cannot be deleted.")
+
+    delete.alters_data = True
+
+    def update_or_create(self, *args, **kwargs):
+        raise ImmutableError(f"{self.model.__name__} rows are frozen and cannot be updated.")
+
+
+class FrozenModel(AuditedModel):
+    """A row written once, with its audit entry, and never changed or deleted afterwards."""
+
+    objects = models.Manager.from_queryset(FrozenQuerySet)()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ImmutableError(f"{type(self).__name__} #{self.pk} is frozen and cannot change.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableError(f"{type(self).__name__} #{self.pk} is frozen and cannot be deleted.")
+
+
+class Commitment(FrozenModel):
+    """What an application committed to when it was submitted: goals, amount and period.
+
+    The KPIs and benefits committed are `CommittedKPI` and `CommittedBenefit` rows. The initiative
+    keeps changing afterwards; the commitment stays as it was, so the two can be compared.
+    """
+
+    application = models.OneToOneField(
+        FundingApplication,
+        verbose_name=_("application"),
+        on_delete=models.PROTECT,
+        related_name="commitment",
+    )
+    frozen_at = models.DateTimeField(_("frozen at"), default=timezone.now)
+    initiative_title = models.CharField(_("initiative"), max_length=200)
+    phase = models.PositiveSmallIntegerField(_("phase at submission"))
+    problem = models.TextField(_("problem"))
+    change_for_citizens = models.TextField(_("change sought for citizens and customers"))
+    change_in_cost_efficiency = models.TextField(_("cost-efficiency sought"))
+    amount_requested = models.DecimalField(
+        _("amount requested (EUR)"), max_digits=14, decimal_places=2
+    )
+    period_start = models.DateField(_("funding period starts"))
+    period_end = models.DateField(_("funding period ends"))
+
+    audit_initiative_path = "application__initiative_id"
+
+    class Meta:
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+
+    def __str__(self):
+        return f"{self.initiative_title} ({self.frozen_at:%Y-%m-%d})"
+
+    @classmethod
+    def freeze(cls, application) -> "Commitment":
+        """Copy the initiative's goals, KPIs and benefits into frozen rows, audited."""
+        initiative = application.initiative
+        commitment = cls.objects.create(
+            application=application,
+            initiative_title=initiative.title,
+            phase=initiative.phase,
+            problem=initiative.problem,
+            change_for_citizens=initiative.change_for_citizens,
+            change_in_cost_efficiency=initiative.change_in_cost_efficiency,
+            amount_requested=application.amount_requested,
+            period_start=application.period_start,
+            period_end=application.period_end,
+        )
+        CommittedKPI.objects.bulk_create(
+            CommittedKPI(
+                commitment=commitment,
+                kpi_id=kpi.pk,
+                name=kpi.name,
+                unit=kpi.unit,
+                direction=kpi.direction,
+                baseline_value=kpi.baseline_value,
+                baseline_date=kpi.baseline_date,
+                target_value=kpi.target_value,
+                target_date=kpi.target_date,
+            )
+            for kpi in initiative.kpis.order_by("id")
+        )
+        CommittedBenefit.objects.bulk_create(
+            CommittedBenefit(
+                commitment=commitment,
+                benefit_id=benefit.pk,
+                description=benefit.description,
+                kind=benefit.kind,
+                is_disbenefit=benefit.is_disbenefit,
+                quantity=benefit.quantity,
+                unit=benefit.unit,
+                expected_date=benefit.expected_date,
+            )
+            for benefit in initiative.benefits.order_by("expected_date", "id")
+        )
+        return commitment
+
+
+class CommittedKPI(FrozenModel):
+    """A KPI as committed: its baseline and target when the application was submitted."""
+
+    commitment = models.ForeignKey(
+        Commitment, verbose_name=_("commitment"), on_delete=models.PROTECT, related_name="kpis"
+    )
+    # A plain id, not a foreign key: deleting the KPI must neither fail nor touch the commitment.
+    kpi_id = models.BigIntegerField(null=True)
+    name = models.CharField(_("name"), max_length=200)
+    unit = models.CharField(_("unit"), max_length=40)
+    direction = models.CharField(_("direction"), max_length=8, choices=Direction)
+    baseline_value = models.DecimalField(
+        _("baseline value"), max_digits=16, decimal_places=4, null=True
+    )
+    baseline_date = models.DateField(_("baseline date"), null=True)
+    target_value = models.DecimalField(
+        _("target value"), max_digits=16, decimal_places=4, null=True
+    )
+    target_date = models.DateField(_("target date"), null=True)
+
+    audit_initiative_path = "commitment__application__initiative_id"
+
+    def audit_initiative_id(self):
+        return self.commitment.application.initiative_id
+
+    class Meta:
+        verbose_name = _("committed KPI")
+        verbose_name_plural = _("committed KPIs")
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.name
+
+
+class CommittedBenefit(FrozenModel):
+    """A benefit as committed: how much, in which unit, by when."""
+
+    commitment = models.ForeignKey(
+        Commitment,
+        verbose_name=_("commitment"),
+        on_delete=models.PROTECT,
+        related_name="benefits",
+    )
+    benefit_id = models.BigIntegerField(null=True)
+    description = models.CharField(_("description"), max_length=300)
+    kind = models.CharField(_("type"), max_length=12, choices=BenefitKind)
+    is_disbenefit = models.BooleanField(_("dis-benefit"), default=False)
+    quantity = models.DecimalField(_("quantity"), max_digits=14, decimal_places=2, null=True)
+    unit = models.CharField(_("unit"), max_length=16, choices=BenefitUnit)
+    expected_date = models.DateField(_("expected realisation date"), null=True)
+
+    audit_initiative_path = "commitment__application__initiative_id"
+
+    def audit_initiative_id(self):
+        return self.commitment.application.initiative_id
+
+    class Meta:
+        verbose_name = _("committed benefit")
+        verbose_name_plural = _("committed benefits")
+        ordering = ["expected_date", "id"]
+
+    def __str__(self):
+        return self.description

@@ -1,0 +1,156 @@
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from funding.compare import compare_commitments
+from funding.forms import ApplicationForm, ReviewForm
+from funding.models import ApplicationState, TransitionError
+from funding.reports import application_report
+from renewal import policy
+from renewal.policy import Action
+from reports import render as renderers
+from reports.pdf import pdf_response
+
+# Officers work the queue in this order once overdue commitments are on top.
+STATE_ORDER = [
+    ApplicationState.SUBMITTED,
+    ApplicationState.IN_REVIEW,
+    ApplicationState.GRANTED,
+    ApplicationState.DRAFT,
+    ApplicationState.REJECTED,
+    ApplicationState.WITHDRAWN,
+]
+
+
+def application_list(request: HttpRequest) -> HttpResponse:
+    """Every application the user may read, across organisations; overdue commitments first."""
+    applications = list(
+        policy.applications_for(request.user)
+        .select_related("initiative__organisation", "call", "commitment")
+        .order_by("-submitted_at", "-created_at")
+    )
+    comparisons = compare_commitments(
+        [a.commitment.pk for a in applications if hasattr(a, "commitment")],
+        timezone.localdate(),
+    )
+    for a in applications:
+        a.comparison = comparisons.get(a.commitment.pk) if hasattr(a, "commitment") else None
+        a.overdue_count = a.comparison.overdue if a.comparison else 0
+    applications.sort(key=lambda a: (a.overdue_count == 0, STATE_ORDER.index(a.state)))
+    return render(
+        request,
+        "funding/list.html",
+        {"applications": applications, "is_officer": policy.is_funding_officer(request.user)},
+    )
+
+
+def initiative_applications(request: HttpRequest, pk: int) -> HttpResponse:
+    initiative = policy.get_initiative(request.user, pk)
+    applications = policy.applications_for(request.user).filter(initiative=initiative)
+    return render(
+        request,
+        "funding/initiative.html",
+        {
+            "initiative": initiative,
+            "applications": applications.select_related("call"),
+            "can_apply": policy.can(request.user, Action.APPLY, initiative),
+        },
+    )
+
+
+def application_create(request: HttpRequest, pk: int) -> HttpResponse:
+    initiative = policy.get_initiative(request.user, pk, Action.APPLY)
+    form = ApplicationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.instance.initiative = initiative
+        form.instance.created_by = request.user
+        application = form.save()
+        messages.success(request, _("Draft saved. Check the commitments, then submit."))
+        return redirect(application)
+    return render(request, "funding/form.html", {"form": form, "initiative": initiative})
+
+
+def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    application = policy.get_application(request.user, pk, Action.APPLY)
+    if not application.is_draft:
+        messages.error(request, _("A submitted application cannot be changed."))
+        return redirect(application)
+    form = ApplicationForm(request.POST or None, instance=application)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Changes saved."))
+        return redirect(application)
+    context = {"form": form, "initiative": application.initiative, "application": application}
+    return render(request, "funding/form.html", context)
+
+
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    application = policy.get_application(request.user, pk)
+    can_review = policy.can_review(request.user, application)
+    context = {
+        "report": application_report(application),
+        "application": application,
+        "initiative": application.initiative,
+        "can_apply": policy.can(request.user, Action.APPLY, application.initiative),
+        "can_review": can_review,
+        "review_form": ReviewForm(application=application) if can_review else None,
+    }
+    return render(request, "funding/detail.html", context)
+
+
+@require_POST
+def application_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
+    """The applicant's moves: submit (which freezes the commitments) and withdraw."""
+    application = policy.get_application(request.user, pk, Action.APPLY)
+    if move not in ("submit", "withdraw"):
+        raise Http404
+    try:
+        if move == "submit":
+            application.submit(request.user)
+            messages.success(request, _("Submitted. The commitments are now frozen."))
+        else:
+            application.withdraw(request.user)
+            messages.success(request, _("The application is withdrawn."))
+    except TransitionError as error:
+        messages.error(request, str(error))
+    return redirect(application)
+
+
+@require_POST
+def application_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """An officer's comment or decision; the applicant sees the comment."""
+    application = policy.get_application(request.user, pk, Action.REVIEW)
+    form = ReviewForm(request.POST, application=application)
+    if not form.is_valid():
+        report = application_report(application)
+        context = {
+            "report": report,
+            "application": application,
+            "initiative": application.initiative,
+            "can_review": True,
+            "review_form": form,
+        }
+        return render(request, "funding/detail.html", context, status=400)
+    action, body = form.cleaned_data["action"], form.cleaned_data["body"].strip()
+    try:
+        if action == ReviewForm.START:
+            application.start_review(request.user)
+        elif action == ReviewForm.GRANT:
+            application.grant(request.user, body)
+        elif action == ReviewForm.REJECT:
+            application.reject(request.user, body)
+        if action in (ReviewForm.COMMENT, ReviewForm.START) and body:
+            application.comments.create(author=request.user, body=body)
+        messages.success(request, _("Review saved."))
+    except TransitionError as error:
+        messages.error(request, str(error))
+    return redirect(application)
+
+
+def application_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    application = policy.get_application(request.user, pk)
+    pdf = renderers.application_pdf(application, request.LANGUAGE_CODE)
+    return pdf_response(pdf, f"funding-application-{application.pk}.pdf")

@@ -1,0 +1,130 @@
+"""Plotly figure JSON for the portfolio charts. Every point carries the URL it drills down to."""
+
+from decimal import Decimal
+from itertools import accumulate
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from initiatives.portfolio import STATUS_ORDER
+from metrics.status import Status
+
+STATUS_COLOURS = {
+    Status.ON_TRACK: "#0b6e4f",
+    Status.AT_RISK: "#b36200",
+    Status.OFF_TRACK: "#a4262c",
+    Status.NO_DATA: "#8a94a3",
+    Status.NO_PLAN: "#c9d0d8",
+}
+LAYOUT = {
+    "margin": {"l": 60, "r": 16, "t": 16, "b": 48},
+    "font": {"family": "system-ui, sans-serif", "size": 13, "color": "#1b1f24"},
+    "paper_bgcolor": "#ffffff",
+    "plot_bgcolor": "#ffffff",
+    "legend": {"orientation": "h", "y": -0.25},
+}
+
+
+def phase_funnel(portfolio, url) -> dict:
+    counts = portfolio.phase_counts()
+    return {
+        "data": [
+            {
+                "type": "bar",
+                "orientation": "h",
+                "y": [f"{n}. {label}" for n, label, _c in counts],
+                "x": [c for _n, _l, c in counts],
+                "customdata": [url(phase=n, page=None) for n, _l, _c in counts],
+                "marker": {"color": "#1f4e8c"},
+                "hovertemplate": "%{y}: %{x}<extra></extra>",
+            }
+        ],
+        "layout": {
+            **LAYOUT,
+            "height": 260,
+            "margin": {**LAYOUT["margin"], "l": 230},
+            "yaxis": {"autorange": "reversed"},
+            "showlegend": False,
+        },
+    }
+
+
+def status_by_organisation(portfolio, url) -> dict:
+    table = portfolio.status_by_organisation()
+    names = table["organisations"]
+    data = [
+        {
+            "type": "bar",
+            "name": str(Status(status).label),
+            "x": names,
+            "y": [table["counts"][n][status] for n in names],
+            "customdata": [
+                url(organisation=table["ids"][n], kpi_status=status, page=None) for n in names
+            ],
+            "marker": {"color": STATUS_COLOURS[status]},
+        }
+        for status in STATUS_ORDER
+    ]
+    layout = {
+        **LAYOUT,
+        "height": 360,
+        "barmode": "stack",
+        "legend": {"orientation": "h", "y": 1.12},
+    }
+    return {"data": data, "layout": {**layout, "xaxis": {"automargin": True, "tickangle": -25}}}
+
+
+def benefits_over_time(planned: dict, realised: dict, url) -> dict:
+    months = sorted(set(planned) | set(realised))
+    planned_cum = list(accumulate(planned.get(m, Decimal(0)) for m in months))
+    realised_cum = list(accumulate(realised.get(m, Decimal(0)) for m in months))
+    links = [url(benefit_month=m, page=None) for m in months]
+    return {
+        "data": [
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": _("Planned, cumulative (EUR)"),
+                "x": months,
+                "y": [float(v) for v in planned_cum],
+                "customdata": links,
+                "line": {"color": "#5f6b7a", "dash": "dash"},
+            },
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": _("Realised, cumulative (EUR)"),
+                "x": months,
+                "y": [float(v) for v in realised_cum],
+                "customdata": links,
+                "line": {"color": "#0b6e4f"},
+            },
+        ],
+        "layout": {**LAYOUT, "height": 300, "xaxis": {"type": "category"}},
+    }
+
+
+def investment_vs_realised(portfolio) -> dict:
+    rows = [r for r in portfolio.rows if r.initiative.investment_budget]
+    detail = reverse("initiatives:detail", args=[0]).replace("/0/", "/{}/")
+    return {
+        "data": [
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "x": [float(r.initiative.investment_budget) for r in rows],
+                "y": [float(r.realised_eur) for r in rows],
+                "text": [r.initiative.title for r in rows],
+                "customdata": [detail.format(r.initiative.pk) for r in rows],
+                "marker": {"color": [STATUS_COLOURS[r.kpi_status] for r in rows], "size": 10},
+                "hovertemplate": "%{text}<br>%{x:,.0f} € → %{y:,.0f} €<extra></extra>",
+            }
+        ],
+        "layout": {
+            **LAYOUT,
+            "height": 320,
+            "showlegend": False,
+            "xaxis": {"title": {"text": _("Investment (EUR)")}},
+            "yaxis": {"title": {"text": _("Realised benefit (EUR)")}},
+        },
+    }

@@ -1,0 +1,103 @@
+"""Figures computed from phase content: the value stream and planned vs realised benefits."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+
+from initiatives.models.planning import BenefitUnit
+
+
+@dataclass(frozen=True)
+class ValueStreamFigures:
+    processing_hours: Decimal
+    waiting_hours: Decimal
+    lead_time_hours: Decimal
+    flow_efficiency: Decimal | None  # processing ÷ lead time, 0–1
+    manual_hours_per_month: Decimal
+    manual_fte: Decimal
+    automation_hours_per_month: Decimal
+    automation_fte: Decimal
+
+
+def hours_per_fte_year() -> Decimal:
+    return Decimal(settings.HOURS_PER_FTE_YEAR)
+
+
+def value_stream_figures(steps) -> ValueStreamFigures:
+    """Lead time per case, flow efficiency, and the monthly hours spent in manual steps (in FTE)."""
+    processing = sum((s.processing_hours for s in steps), Decimal(0))
+    waiting = sum((s.waiting_hours for s in steps), Decimal(0))
+    lead = processing + waiting
+    manual = sum((s.processing_hours * s.volume_per_month for s in steps if s.manual), Decimal(0))
+    automatable = sum(
+        (
+            s.processing_hours * s.volume_per_month
+            for s in steps
+            if s.manual and s.automation_candidate
+        ),
+        Decimal(0),
+    )
+    per_fte_month = hours_per_fte_year() / 12
+    return ValueStreamFigures(
+        processing_hours=processing,
+        waiting_hours=waiting,
+        lead_time_hours=lead,
+        flow_efficiency=processing / lead if lead else None,
+        manual_hours_per_month=manual,
+        manual_fte=manual / per_fte_month,
+        automation_hours_per_month=automatable,
+        automation_fte=automatable / per_fte_month,
+    )
+
+
+@dataclass(frozen=True)
+class BenefitTotals:
+    planned_eur: Decimal
+    realised_eur: Decimal
+    planned_fte: Decimal
+    realised_fte: Decimal
+
+    @property
+    def eur_rate(self):
+        return self.realised_eur / self.planned_eur if self.planned_eur else None
+
+    @property
+    def fte_rate(self):
+        return self.realised_fte / self.planned_fte if self.planned_fte else None
+
+
+def benefit_totals(benefits) -> BenefitTotals:
+    """Planned vs realised across an initiative's benefits (dis-benefits excluded), in EUR and FTE.
+
+    Realised EUR counts what shows in the budget; realised FTE what shows in the staffing plan.
+    """
+    planned_eur = planned_fte = realised_eur = realised_fte = Decimal(0)
+    for benefit in benefits:
+        if benefit.is_disbenefit:
+            continue
+        if benefit.unit == BenefitUnit.EUR_PER_YEAR and benefit.quantity:
+            planned_eur += benefit.quantity
+        if benefit.unit == BenefitUnit.FTE and benefit.quantity:
+            planned_fte += benefit.quantity
+        for realised in benefit.realisations.all():
+            realised_eur += realised.eur or 0
+            realised_fte += realised.fte or 0
+    return BenefitTotals(planned_eur, realised_eur, planned_fte, realised_fte)
+
+
+def next_reviews(initiative, today):
+    """The next weekly and monthly review dates from the initiative's cadence (None if unset)."""
+    weekly = monthly = None
+    if initiative.weekly_review_weekday is not None:
+        weekly = today + timedelta(days=(initiative.weekly_review_weekday - today.weekday()) % 7)
+    if initiative.monthly_review_day:
+        day = initiative.monthly_review_day
+        monthly = today.replace(day=day)
+        if monthly < today:
+            year, month = (
+                (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
+            )
+            monthly = date(year, month, day)
+    return {"weekly": weekly, "monthly": monthly}

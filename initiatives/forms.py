@@ -1,0 +1,140 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from initiatives.models import Initiative, Phase, normalise_tags
+from organisations.models import Organisation
+from renewal import policy
+from renewal.forms import DateInput, NumberField, VersionedModelForm
+
+
+def people_in(organisations):
+    """People who hold a membership in any of these organisations, for owner and team pickers."""
+    return (
+        get_user_model()
+        .objects.filter(memberships__organisation__in=organisations, is_active=True)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+class InitiativeForm(VersionedModelForm):
+    investment_budget = NumberField(
+        label=_("Investment budget (EUR)"), required=False, min_value=0, decimal_places=2
+    )
+    tags = forms.CharField(
+        label=_("Tags"),
+        required=False,
+        max_length=500,
+        help_text=_("Separate tags with commas, for example: permits, digital self-service."),
+    )
+
+    class Meta:
+        model = Initiative
+        fields = [
+            "organisation",
+            "title",
+            "problem",
+            "owner",
+            "team",
+            "start_date",
+            "end_date",
+            "investment_budget",
+            "tags",
+            "uses_ai",
+        ]
+        widgets = {
+            "start_date": DateInput,
+            "end_date": DateInput,
+            "problem": forms.Textarea(attrs={"rows": 4}),
+            "team": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        organisations = policy.organisations_for(user, policy.Action.CREATE)
+        self.fields["organisation"].queryset = organisations
+        # Leadership above the user's organisations owns initiatives too (a ministry leader owns
+        # an agency's initiative), so people come from those organisations and their ancestors.
+        visible = policy.organisations_for(user, policy.Action.VIEW)
+        above = {pk for organisation in visible for pk in organisation.ancestor_ids()}
+        people = people_in(Organisation.objects.filter(pk__in=above))
+        self.fields["owner"].queryset = people
+        self.fields["team"].queryset = people
+        if self.instance.pk:
+            self.initial["tags"] = ", ".join(self.instance.tag_list)
+        else:
+            self.fields["owner"].initial = user.pk
+
+    def clean_tags(self):
+        return normalise_tags(self.cleaned_data["tags"])
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error(
+                "end_date", _("The planned end date must be on or after the start date.")
+            )
+        return cleaned
+
+
+class ChangeStatementForm(VersionedModelForm):
+    class Meta:
+        model = Initiative
+        fields = ["change_for_citizens", "change_in_cost_efficiency"]
+        widgets = {
+            "change_for_citizens": forms.Textarea(attrs={"rows": 3}),
+            "change_in_cost_efficiency": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class GateDecisionForm(forms.Form):
+    APPROVE, RETURN = "approve", "return"
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            (APPROVE, _("Approve: move to the next phase")),
+            (RETURN, _("Return to the team")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    rationale = forms.CharField(
+        label=_("Rationale"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=4000,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == self.RETURN and not cleaned.get("rationale", "").strip():
+            self.add_error(
+                "rationale", _("Say why the initiative is returned, so the team can act on it.")
+            )
+        return cleaned
+
+
+class MoveBackForm(forms.Form):
+    to_phase = forms.TypedChoiceField(label=_("Move back to"), coerce=int, choices=[])
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+
+    def __init__(self, *args, initiative, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_phase"].choices = [
+            (p.value, f"{p.value}. {p.label}") for p in Phase if p.value < initiative.phase
+        ]
+
+
+class StopForm(forms.Form):
+    rationale = forms.CharField(
+        label=_("Why is the initiative stopped?"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        help_text=_(
+            "Stopping what does not produce results is a success of the model. Say what was "
+            "learned and what happens to the people and money freed."
+        ),
+    )

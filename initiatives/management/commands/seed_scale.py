@@ -1,0 +1,235 @@
+"""A large, realistic data set for benchmarks: by default 50 organisations, 1,000 initiatives,
+10,000 KPIs and 500,000 measurements, with benefits, reviews and realised benefits.
+
+Rows are written with bulk inserts through the plain base manager, on purpose without audit
+entries: this is synthetic benchmark data, not a change anybody made.
+"""
+
+import random
+import time
+from datetime import timedelta
+from decimal import Decimal
+
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from initiatives.models import (
+    Benefit,
+    BenefitKind,
+    BenefitUnit,
+    Initiative,
+    RealisedBenefit,
+    Review,
+    ReviewDecision,
+    State,
+)
+from metrics.models import KPI, Cadence, Direction, Measurement, ValueArea, refresh_kpi_statuses
+from organisations.models import Membership, Organisation, User
+
+KPI_NAMES = [
+    ("Permit processing time", "days", Direction.LOWER, ValueArea.TIME_TO_VALUE, 120, 60),
+    ("Share of digital self-service", "%", Direction.HIGHER, ValueArea.CURRENT_VALUE, 40, 85),
+    ("Cost per case", "EUR", Direction.LOWER, ValueArea.COST_EFFICIENCY, 420, 300),
+    ("Benefit-application lead time", "days", Direction.LOWER, ValueArea.TIME_TO_VALUE, 35, 14),
+    ("Customer satisfaction", "score", Direction.HIGHER, ValueArea.CURRENT_VALUE, 3.4, 4.2),
+    ("Cases per handler per month", "cases", Direction.HIGHER, ValueArea.COST_EFFICIENCY, 60, 85),
+    ("Experiments run per quarter", "count", Direction.HIGHER, ValueArea.ABILITY_TO_INNOVATE, 1, 6),
+    ("Calls to the helpdesk", "calls", Direction.LOWER, ValueArea.COST_EFFICIENCY, 4000, 2500),
+    ("Share of decisions on time", "%", Direction.HIGHER, ValueArea.CURRENT_VALUE, 70, 95),
+    ("Lead time of a change", "days", Direction.LOWER, ValueArea.TIME_TO_VALUE, 60, 20),
+]
+TOPICS = ["permits", "benefits", "home care", "registers", "education", "health", "AI", "data"]
+BATCH = 10_000
+
+
+class Command(BaseCommand):
+    help = "Create a large synthetic data set for benchmarks (bulk inserts, not audited)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--initiatives", type=int, default=1000)
+        parser.add_argument("--kpis-per-initiative", type=int, default=10)
+        parser.add_argument("--measurements-per-kpi", type=int, default=50)
+        parser.add_argument("--seed", type=int, default=2026)
+
+    def handle(self, *args, **options):
+        started = time.monotonic()
+        rng = random.Random(options["seed"])
+        today = timezone.localdate()
+        with transaction.atomic():
+            orgs = self._organisations()
+            owners = self._people(orgs)
+            initiatives = self._initiatives(options["initiatives"], orgs, owners, rng, today)
+            kpis = self._kpis(initiatives, options["kpis_per_initiative"], owners, today)
+            count = self._measurements(kpis, options["measurements_per_kpi"], rng, today)
+            refresh_kpi_statuses(KPI.objects.all())
+            self._benefits_and_reviews(initiatives, owners, rng, today)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Scale data: {len(orgs)} organisations, {len(initiatives)} initiatives, "
+                f"{len(kpis)} KPIs, {count} measurements in {time.monotonic() - started:.1f} s."
+            )
+        )
+
+    def _organisations(self):
+        orgs = []
+        for m in range(5):
+            ministry = Organisation.objects.create(name=f"Ministry {m + 1}", kind="ministry")
+            orgs.append(ministry)
+            for a in range(7):
+                orgs.append(
+                    Organisation.objects.create(
+                        name=f"Agency {m + 1}.{a + 1}", kind="agency", parent=ministry
+                    )
+                )
+        for c in range(10):
+            kind = "municipality" if c % 2 else "wellbeing_county"
+            orgs.append(Organisation.objects.create(name=f"Region {c + 1}", kind=kind))
+        return orgs
+
+    def _people(self, orgs):
+        password = make_password(None)
+        users = User._base_manager.bulk_create(
+            [User(username=f"scale-owner-{i}", password=password) for i in range(len(orgs))]
+        )
+        Membership._base_manager.bulk_create(
+            [
+                Membership(user=u, organisation=o, role="leader")
+                for u, o in zip(users, orgs, strict=True)
+            ]
+        )
+        return dict(zip([o.pk for o in orgs], users, strict=True))
+
+    def _initiatives(self, n, orgs, owners, rng, today):
+        rows = []
+        for i in range(n):
+            org = orgs[i % len(orgs)]
+            phase = rng.choices([1, 2, 3, 4, 5], weights=[25, 20, 20, 25, 10])[0]
+            state = rng.choices(
+                [State.ACTIVE, State.ON_HOLD, State.STOPPED, State.COMPLETED], weights=[80, 6, 8, 6]
+            )[0]
+            topic = rng.choice(TOPICS)
+            rows.append(
+                Initiative(
+                    organisation=org,
+                    title=f"{topic.capitalize()} renewal {i + 1}",
+                    problem="Cases wait too long and are handled by hand.",
+                    change_for_citizens="Decisions in half the time.",
+                    change_in_cost_efficiency="A quarter less cost per case.",
+                    owner=owners[org.pk],
+                    phase=phase,
+                    state=state,
+                    start_date=today - timedelta(days=400),
+                    investment_budget=Decimal(rng.randrange(50, 2000) * 1000),
+                    tags=f"|{topic}|",
+                    weekly_review_weekday=rng.randrange(5) if phase >= 4 else None,
+                    monthly_review_day=rng.randrange(1, 28) if phase >= 4 else None,
+                )
+            )
+        return Initiative._base_manager.bulk_create(rows, batch_size=BATCH)
+
+    def _kpis(self, initiatives, per_initiative, owners, today):
+        rows = []
+        for initiative in initiatives:
+            for k in range(per_initiative):
+                name, unit, direction, area, baseline, target = KPI_NAMES[k % len(KPI_NAMES)]
+                rows.append(
+                    KPI(
+                        initiative=initiative,
+                        name=name,
+                        unit=unit,
+                        direction=direction,
+                        value_area=area,
+                        baseline_value=Decimal(str(baseline)),
+                        baseline_date=today - timedelta(days=365),
+                        target_value=Decimal(str(target)),
+                        target_date=today + timedelta(days=365),
+                        cadence=Cadence.WEEKLY,
+                        owner_id=initiative.owner_id,
+                    )
+                )
+        return KPI._base_manager.bulk_create(rows, batch_size=BATCH)
+
+    def _measurements(self, kpis, per_kpi, rng, today):
+        count, rows = 0, []
+        for kpi in kpis:
+            baseline, target = float(kpi.baseline_value), float(kpi.target_value)
+            pace = rng.uniform(0.3, 1.2)
+            for w in range(per_kpi):
+                day = today - timedelta(days=7 * (per_kpi - w))
+                progress = (365 - (today - day).days) / 730 * pace
+                value = baseline + (target - baseline) * progress
+                value += abs(target - baseline) * rng.uniform(-0.05, 0.05)
+                rows.append(Measurement(kpi_id=kpi.pk, date=day, value=Decimal(f"{value:.2f}")))
+            if len(rows) >= BATCH:
+                Measurement._base_manager.bulk_create(rows)
+                count += len(rows)
+                rows = []
+        Measurement._base_manager.bulk_create(rows)
+        return count + len(rows)
+
+    def _benefits_and_reviews(self, initiatives, owners, rng, today):
+        benefits, reviews = [], []
+        for initiative in initiatives:
+            if initiative.phase >= 3:
+                benefits.append(
+                    Benefit(
+                        initiative=initiative,
+                        description="Lower handling cost",
+                        kind=BenefitKind.CASHABLE,
+                        quantity=Decimal(rng.randrange(20, 500) * 1000),
+                        unit=BenefitUnit.EUR_PER_YEAR,
+                        expected_date=today + timedelta(days=rng.randrange(-200, 400)),
+                        owner_id=initiative.owner_id,
+                        shows_in="budget",
+                        realisation_started_on=today - timedelta(days=30)
+                        if initiative.phase >= 4
+                        else None,
+                    )
+                )
+                benefits.append(
+                    Benefit(
+                        initiative=initiative,
+                        description="Time freed for advice",
+                        kind=BenefitKind.TIME_FREED,
+                        quantity=Decimal(rng.randrange(1, 8)),
+                        unit=BenefitUnit.FTE,
+                        expected_date=today + timedelta(days=rng.randrange(-200, 400)),
+                        owner_id=initiative.owner_id,
+                        shows_in="staffing_plan",
+                    )
+                )
+            if initiative.phase >= 4:
+                for months in range(1, 7):
+                    reviews.append(
+                        Review(
+                            initiative=initiative,
+                            date=today - timedelta(days=30 * months),
+                            kind=Review.Kind.MONTHLY,
+                            participants="Leadership team",
+                            decision=rng.choice([ReviewDecision.CONTINUE, ReviewDecision.ADJUST]),
+                            rationale="Results reviewed against the plan.",
+                            recorded_by_id=initiative.owner_id,
+                        )
+                    )
+        benefits = Benefit._base_manager.bulk_create(benefits, batch_size=BATCH)
+        Review._base_manager.bulk_create(reviews, batch_size=BATCH)
+        phase_of = {i.pk: i.phase for i in initiatives}
+        realised = [
+            RealisedBenefit(
+                benefit=b,
+                date=today - timedelta(days=rng.randrange(10, 300)),
+                amount=(b.quantity or 0) / 4,
+                evidence="Budget follow-up",
+                shows_in=b.shows_in,
+                fiscal_year=today.year,
+                budget_line="Operating expenditure",
+                eur=(b.quantity or 0) / 4 if b.unit == BenefitUnit.EUR_PER_YEAR else None,
+                fte=(b.quantity or 0) / 4 if b.unit == BenefitUnit.FTE else None,
+            )
+            for b in benefits
+            if phase_of[b.initiative_id] == 5
+            for _ in range(2)
+        ]
+        RealisedBenefit._base_manager.bulk_create(realised, batch_size=BATCH)

@@ -1,0 +1,48 @@
+"""Initiatives and the content of their five phases, one module per phase."""
+
+from initiatives.models.core import (
+    GateDecision,
+    GateError,
+    Initiative,
+    Phase,
+    State,
+    normalise_tags,
+)
+from initiatives.models.execution import Review, ReviewAction, ReviewDecision, ReviewKPISnapshot
+from initiatives.models.planning import (
+    Benefit,
+    BenefitKind,
+    BenefitUnit,
+    RealisedBenefit,
+    Reallocation,
+    ValueStreamStep,
+)
+from initiatives.models.prerequisites import (
+    CommonPrinciple,
+    Competence,
+    Dataset,
+    Responsibility,
+)
+
+__all__ = [
+    "Benefit",
+    "BenefitKind",
+    "BenefitUnit",
+    "CommonPrinciple",
+    "Competence",
+    "Dataset",
+    "GateDecision",
+    "GateError",
+    "Initiative",
+    "Phase",
+    "RealisedBenefit",
+    "Reallocation",
+    "Responsibility",
+    "Review",
+    "ReviewAction",
+    "ReviewDecision",
+    "ReviewKPISnapshot",
+    "State",
+    "ValueStreamStep",
+    "normalise_tags",
+]

@@ -1,0 +1,291 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from renewal.audit import AuditedModel
+
+
+class Phase(models.IntegerChoices):
+    GOALS = 1, _("Goals and metrics")
+    PREREQUISITES = 2, _("Prerequisites")
+    PLANNING = 3, _("Planning how the benefit arises")
+    EXECUTION = 4, _("Leading the execution")
+    REALISATION = 5, _("Realising the benefit")
+
+
+class State(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    ON_HOLD = "on_hold", _("On hold")
+    STOPPED = "stopped", _("Stopped")
+    COMPLETED = "completed", _("Completed")
+
+
+class GateError(Exception):
+    """A gate move the rules refuse; the message is shown to the user."""
+
+
+def normalise_tags(text: str) -> str:
+    """Store tags as "|a|b|" so one tag is found with a plain substring match on any database."""
+    tags = []
+    for raw in text.replace(";", ",").split(","):
+        tag = " ".join(raw.split())
+        if tag and tag.lower() not in {t.lower() for t in tags}:
+            tags.append(tag)
+    return "|" + "|".join(tags) + "|" if tags else ""
+
+
+WEEKDAYS = [
+    (0, _("Monday")),
+    (1, _("Tuesday")),
+    (2, _("Wednesday")),
+    (3, _("Thursday")),
+    (4, _("Friday")),
+]
+
+
+class Initiative(AuditedModel):
+    """A renewal effort owned by one organisation, moving through the five phases."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="initiatives",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    problem = models.TextField(
+        _("problem"), help_text=_("The problem this renewal solves, and for whom.")
+    )
+    change_for_citizens = models.TextField(
+        _("change sought for citizens and customers"),
+        blank=True,
+        help_text=_("What changes for the people served, how much, and by when."),
+    )
+    change_in_cost_efficiency = models.TextField(
+        _("cost-efficiency sought"),
+        blank=True,
+        help_text=_("How much less money or time the service should take, and by when."),
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="owned_initiatives",
+        help_text=_("The person with final accountability for the initiative."),
+    )
+    team = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("team"),
+        blank=True,
+        related_name="team_initiatives",
+    )
+    phase = models.PositiveSmallIntegerField(_("phase"), choices=Phase, default=Phase.GOALS)
+    state = models.CharField(_("state"), max_length=12, choices=State, default=State.ACTIVE)
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("planned end date"), null=True, blank=True)
+    investment_budget = models.DecimalField(
+        _("investment budget (EUR)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    tags = models.CharField(_("tags"), max_length=500, blank=True)
+    uses_ai = models.BooleanField(_("uses AI"), default=False)
+    # Phase 2: the AI checklist, answered only when the initiative uses AI.
+    ai_problem_defined = models.BooleanField(
+        _("the problem AI solves is clearly defined"), default=False
+    )
+    ai_data_quality_adequate = models.BooleanField(
+        _("data quality is adequate for AI"), default=False
+    )
+    ai_ethics_assessed = models.BooleanField(_("an ethical assessment is done"), default=False)
+    ai_human_oversight = models.BooleanField(_("human oversight is defined"), default=False)
+    ai_notes = models.TextField(_("notes on AI use"), blank=True)
+    # Phase 4: the fixed rhythm of reviews.
+    weekly_review_weekday = models.PositiveSmallIntegerField(
+        _("weekly team review on"), choices=WEEKDAYS, null=True, blank=True
+    )
+    monthly_review_day = models.PositiveSmallIntegerField(
+        _("monthly leadership review on day"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+        help_text=_("1–28, so that every month has the day."),
+    )
+    review_time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Helsinki")
+    # Phase 5: closing and acceleration.
+    lessons_learned = models.TextField(_("lessons learned"), blank=True)
+    follows = models.ForeignKey(
+        "self",
+        verbose_name=_("scaled from"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="follow_ups",
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    audit_exclude = ("version", "created_at", "updated_at")
+
+    class Meta:
+        verbose_name = _("initiative")
+        verbose_name_plural = _("initiatives")
+        ordering = ["title"]
+        indexes = [models.Index(fields=["organisation", "phase", "state"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(phase__gte=1, phase__lte=5), name="phase_between_1_and_5"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(start_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="initiative_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("initiatives:detail", args=[self.pk])
+
+    def get_phase_url(self, phase: int):
+        return reverse("initiatives:phase", args=[self.pk, phase])
+
+    @property
+    def tag_list(self) -> list[str]:
+        return [t for t in self.tags.split("|") if t]
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in (State.ACTIVE, State.ON_HOLD)
+
+    def gate(self):
+        from initiatives.gates import evaluate_gate
+
+        return evaluate_gate(self)
+
+    def _decide(self, user, outcome, rationale, to_phase):
+        decision = GateDecision.objects.create(
+            initiative=self,
+            outcome=outcome,
+            from_phase=self.phase,
+            to_phase=to_phase,
+            rationale=rationale,
+            decided_by=user,
+        )
+        return decision
+
+    def _save_phase_and_state(self):
+        self.version += 1
+        self.save(update_fields=["phase", "state", "version", "updated_at"])
+
+    @transaction.atomic
+    def pass_gate(self, user, rationale: str = ""):
+        if not self.is_open:
+            raise GateError(_("Only an active or on-hold initiative can pass a gate."))
+        result = self.gate()
+        if result is None or not result.passed:
+            raise GateError(_("The gate's criteria are not met yet."))
+        if self.phase == Phase.REALISATION:
+            decision = self._decide(user, GateDecision.Outcome.COMPLETED, rationale, self.phase)
+            self.state = State.COMPLETED
+        else:
+            decision = self._decide(user, GateDecision.Outcome.APPROVED, rationale, self.phase + 1)
+            self.phase += 1
+        self._save_phase_and_state()
+        return decision
+
+    @transaction.atomic
+    def return_at_gate(self, user, reason: str):
+        if not reason.strip():
+            raise GateError(_("Say why the initiative is returned."))
+        return self._decide(user, GateDecision.Outcome.RETURNED, reason, self.phase)
+
+    @transaction.atomic
+    def move_back(self, user, to_phase: int, reason: str):
+        if not reason.strip():
+            raise GateError(_("Say why the initiative moves back."))
+        if not 1 <= to_phase < self.phase:
+            raise GateError(_("An initiative can only move back to an earlier phase."))
+        decision = self._decide(user, GateDecision.Outcome.MOVED_BACK, reason, to_phase)
+        self.phase = to_phase
+        self._save_phase_and_state()
+        return decision
+
+    @transaction.atomic
+    def stop(self, user, rationale: str):
+        if not rationale.strip():
+            raise GateError(_("Say why the initiative is stopped."))
+        if self.state == State.STOPPED:
+            raise GateError(_("The initiative is already stopped."))
+        decision = self._decide(user, GateDecision.Outcome.STOPPED, rationale, self.phase)
+        self.state = State.STOPPED
+        self._save_phase_and_state()
+        return decision
+
+    @transaction.atomic
+    def pause(self, user, rationale: str):
+        if self.state != State.ACTIVE:
+            raise GateError(_("Only an active initiative can be put on hold."))
+        decision = self._decide(user, GateDecision.Outcome.PAUSED, rationale, self.phase)
+        self.state = State.ON_HOLD
+        self._save_phase_and_state()
+        return decision
+
+    @transaction.atomic
+    def resume(self, user, rationale: str):
+        if self.state != State.ON_HOLD:
+            raise GateError(_("Only an initiative on hold can be resumed."))
+        decision = self._decide(user, GateDecision.Outcome.RESUMED, rationale, self.phase)
+        self.state = State.ACTIVE
+        self._save_phase_and_state()
+        return decision
+
+
+class GateDecision(AuditedModel):
+    """A recorded decision on an initiative's phase or state: who, when, and why."""
+
+    class Outcome(models.TextChoices):
+        APPROVED = "approved", _("Gate approved")
+        RETURNED = "returned", _("Returned to the team")
+        MOVED_BACK = "moved_back", _("Moved back")
+        STOPPED = "stopped", _("Stopped")
+        PAUSED = "paused", _("Put on hold")
+        RESUMED = "resumed", _("Resumed")
+        COMPLETED = "completed", _("Completed")
+
+    initiative = models.ForeignKey(
+        Initiative, verbose_name=_("initiative"), on_delete=models.CASCADE, related_name="decisions"
+    )
+    outcome = models.CharField(_("decision"), max_length=12, choices=Outcome)
+    from_phase = models.PositiveSmallIntegerField(_("from phase"), choices=Phase)
+    to_phase = models.PositiveSmallIntegerField(_("to phase"), choices=Phase)
+    rationale = models.TextField(_("rationale"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
+
+    audit_initiative_path = "initiative_id"
+
+    class Meta:
+        verbose_name = _("gate decision")
+        verbose_name_plural = _("gate decisions")
+        ordering = ["-decided_at", "-id"]
+
+    def __str__(self):
+        return (
+            f"{self.get_outcome_display()}: {self.initiative_id} {self.from_phase}→{self.to_phase}"
+        )

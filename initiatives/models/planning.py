@@ -1,0 +1,208 @@
+"""Phase 3 and 5: how the benefit arises (value stream, benefits, reallocation) and what was
+realised."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from initiatives.models.prerequisites import PhaseItem
+from renewal.audit import AuditedModel
+
+NON_NEGATIVE = [MinValueValidator(0)]
+
+
+class ValueStreamStep(PhaseItem):
+    """One step of today's process, in order, with its times per case and monthly volume."""
+
+    position = models.PositiveIntegerField(_("position"), default=0)
+    name = models.CharField(_("step"), max_length=200)
+    actor = models.CharField(_("actor"), max_length=200, blank=True)
+    processing_hours = models.DecimalField(
+        _("processing time (hours per case)"),
+        max_digits=10,
+        decimal_places=2,
+        validators=NON_NEGATIVE,
+    )
+    waiting_hours = models.DecimalField(
+        _("waiting time (hours per case)"),
+        max_digits=10,
+        decimal_places=2,
+        default=0,
+        validators=NON_NEGATIVE,
+    )
+    volume_per_month = models.PositiveIntegerField(_("cases per month"), default=0)
+    manual = models.BooleanField(_("manual"), default=True)
+    automation_candidate = models.BooleanField(_("automation candidate"), default=False)
+
+    class Meta:
+        verbose_name = _("value stream step")
+        verbose_name_plural = _("value stream steps")
+        ordering = ["position", "id"]
+        default_related_name = "steps"
+
+    def __str__(self):
+        return self.name
+
+
+class BenefitKind(models.TextChoices):
+    CASHABLE = "cashable", _("Cashable saving")
+    TIME_FREED = "time_freed", _("Non-cashable saving / time freed")
+    QUALITY = "quality", _("Quality or customer value")
+    GROWTH = "growth", _("Growth for businesses")
+
+
+class BenefitUnit(models.TextChoices):
+    EUR_PER_YEAR = "eur_per_year", _("EUR per year")
+    FTE = "fte", _("FTE")
+    HOURS_PER_MONTH = "hours_per_month", _("hours per month")
+    KPI_UNIT = "kpi_unit", _("the KPI's own unit")
+
+
+class ShowsIn(models.TextChoices):
+    BUDGET = "budget", _("Budget")
+    STAFFING_PLAN = "staffing_plan", _("Staffing plan")
+
+
+class Benefit(PhaseItem):
+    """A planned benefit (or dis-benefit): how much, by when, who owns it and where it shows."""
+
+    description = models.CharField(_("description"), max_length=300)
+    kind = models.CharField(_("type"), max_length=12, choices=BenefitKind)
+    is_disbenefit = models.BooleanField(
+        _("dis-benefit"), default=False, help_text=_("A negative effect, recorded the same way.")
+    )
+    quantity = models.DecimalField(
+        _("quantity"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=NON_NEGATIVE,
+    )
+    unit = models.CharField(_("unit"), max_length=16, choices=BenefitUnit)
+    kpis = models.ManyToManyField(
+        "metrics.KPI", verbose_name=_("linked KPIs"), blank=True, related_name="benefits"
+    )
+    expected_date = models.DateField(_("expected realisation date"), null=True, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("benefit owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_benefits",
+    )
+    shows_in = models.CharField(_("where it will show"), max_length=16, choices=ShowsIn, blank=True)
+    budget_line = models.CharField(
+        _("budget line or staffing plan item"), max_length=200, blank=True
+    )
+    realisation_started_on = models.DateField(
+        _("realisation started on"),
+        null=True,
+        blank=True,
+        help_text=_("The date the benefit began to show, even partly."),
+    )
+
+    class Meta:
+        verbose_name = _("benefit")
+        verbose_name_plural = _("benefits")
+        ordering = ["is_disbenefit", "expected_date", "id"]
+        default_related_name = "benefits"
+
+    def __str__(self):
+        return self.description
+
+    @property
+    def is_time_freed(self) -> bool:
+        return self.kind == BenefitKind.TIME_FREED and not self.is_disbenefit
+
+    def realised_total(self) -> Decimal:
+        return sum((r.amount for r in self.realisations.all()), Decimal(0))
+
+    def realisation_rate(self):
+        if not self.quantity:
+            return None
+        return self.realised_total() / self.quantity
+
+
+class Reallocation(PhaseItem):
+    """Where freed capacity goes: the higher-value work, in which unit, from which date."""
+
+    class CapacityUnit(models.TextChoices):
+        FTE = "fte", _("FTE")
+        HOURS_PER_MONTH = "hours_per_month", _("hours per month")
+
+    benefit = models.ForeignKey(
+        Benefit,
+        verbose_name=_("freed by benefit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reallocations",
+    )
+    capacity = models.DecimalField(
+        _("freed capacity"), max_digits=10, decimal_places=2, validators=NON_NEGATIVE
+    )
+    capacity_unit = models.CharField(_("capacity unit"), max_length=16, choices=CapacityUnit)
+    task = models.CharField(_("higher-value work it moves to"), max_length=300)
+    unit = models.CharField(_("unit"), max_length=200)
+    from_date = models.DateField(_("from"))
+    confirmed_on = models.DateField(
+        _("move confirmed on"),
+        null=True,
+        blank=True,
+        help_text=_("Set when the freed people really work on the planned task."),
+    )
+
+    class Meta:
+        verbose_name = _("reallocation")
+        verbose_name_plural = _("reallocations")
+        ordering = ["from_date", "id"]
+        default_related_name = "reallocations"
+
+    def __str__(self):
+        return f"{self.capacity} {self.get_capacity_unit_display()} → {self.task}"
+
+
+class RealisedBenefit(AuditedModel):
+    """A dated record of benefit that really showed, in the budget or in the staffing plan."""
+
+    benefit = models.ForeignKey(
+        Benefit, verbose_name=_("benefit"), on_delete=models.CASCADE, related_name="realisations"
+    )
+    date = models.DateField(_("date"))
+    amount = models.DecimalField(
+        _("amount (in the benefit's unit)"), max_digits=14, decimal_places=2
+    )
+    evidence = models.TextField(_("evidence"))
+    shows_in = models.CharField(_("where it shows"), max_length=16, choices=ShowsIn)
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"), null=True, blank=True)
+    budget_line = models.CharField(_("budget line"), max_length=200, blank=True)
+    eur = models.DecimalField(_("EUR"), max_digits=14, decimal_places=2, null=True, blank=True)
+    fte = models.DecimalField(_("FTE"), max_digits=8, decimal_places=2, null=True, blank=True)
+    from_unit = models.CharField(_("from unit"), max_length=200, blank=True)
+    to_task = models.CharField(_("to task"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    audit_initiative_path = "benefit__initiative_id"
+    audit_exclude = ("recorded_at",)
+
+    class Meta:
+        verbose_name = _("realised benefit")
+        verbose_name_plural = _("realised benefits")
+        ordering = ["-date", "-id"]
+
+    def __str__(self):
+        return f"{self.benefit}: {self.amount} ({self.date})"

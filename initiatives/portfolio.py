@@ -1,0 +1,320 @@
+"""The leadership portfolio: one context builder that feeds the page, the charts and the exports.
+
+It reads a fixed number of queries whatever the number of initiatives: the initiatives, KPI
+counts by cached status (KPI.status, kept current on every measurement write), benefit and
+realised-benefit sums, and the last monthly review.
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django import forms
+from django.db.models import Count, Max, Q, Sum
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from initiatives.figures import next_reviews
+from initiatives.models import (
+    Benefit,
+    BenefitUnit,
+    Phase,
+    RealisedBenefit,
+    Review,
+    State,
+)
+from metrics.models import KPI
+from metrics.status import ALLOWED_AGE_DAYS, Status
+from renewal import policy
+
+PAGE_SIZE = 50
+# An initiative "has applied" once an application left the draft stage, as funders see it.
+APPLIED_STATES = ("submitted", "in_review", "granted", "rejected", "withdrawn")
+PORTFOLIO_FIELDS = (
+    "title",
+    "organisation",
+    "phase",
+    "state",
+    "investment_budget",
+    "tags",
+    "weekly_review_weekday",
+    "monthly_review_day",
+)
+# Worst first: an initiative's KPI status is its worst KPI's.
+STATUS_ORDER = [Status.OFF_TRACK, Status.AT_RISK, Status.ON_TRACK, Status.NO_DATA, Status.NO_PLAN]
+MONTHLY_REVIEW_OVERDUE_DAYS = 35
+
+SORTS = {
+    "title": lambda r: r.initiative.title.lower(),
+    "organisation": lambda r: r.initiative.organisation.name.lower(),
+    "phase": lambda r: r.initiative.phase,
+    "state": lambda r: r.initiative.state,
+    "status": lambda r: STATUS_ORDER.index(r.kpi_status),
+    "planned_eur": lambda r: r.planned_eur,
+    "realised_eur": lambda r: r.realised_eur,
+    "investment": lambda r: r.initiative.investment_budget or 0,
+    "next_review": lambda r: r.next_review or date.max,
+}
+
+
+class PortfolioFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=None, required=False, empty_label=_("All")
+    )
+    phase = forms.TypedChoiceField(
+        label=_("Phase"),
+        choices=[("", _("All"))]
+        + [(p.value, format_lazy("{}. {}", p.value, p.label)) for p in Phase],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    state = forms.ChoiceField(
+        label=_("State"), choices=[("", _("All")), *State.choices], required=False
+    )
+    kpi_status = forms.ChoiceField(
+        label=_("KPI status"), choices=[("", _("All")), *Status.choices], required=False
+    )
+    funding = forms.ChoiceField(
+        label=_("Funding"),
+        required=False,
+        choices=[
+            ("", _("All")),
+            ("applied", _("Applied for funding")),
+            ("granted", _("Funding granted")),
+            ("none", _("Not applied")),
+        ],
+    )
+    tag = forms.CharField(label=_("Tag"), required=False, max_length=100)
+    # Year 0 or month 13 would reach the database as an impossible date: a 500, not a filter.
+    benefit_month = forms.RegexField(
+        label=_("Benefit expected in month"),
+        regex=r"^[1-9]\d{3}-(0[1-9]|1[0-2])$",
+        required=False,
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("title", _("Title")),
+            ("organisation", _("Organisation")),
+            ("phase", _("Phase")),
+            ("state", _("State")),
+            ("status", _("KPI status, worst first")),
+            ("-planned_eur", _("Planned benefit, largest first")),
+            ("-realised_eur", _("Realised benefit, largest first")),
+            ("-investment", _("Investment, largest first")),
+            ("next_review", _("Next review, soonest first")),
+        ],
+    )
+    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = policy.organisations_for(user)
+
+
+@dataclass
+class Row:
+    initiative: object
+    kpi_status: str = Status.NO_DATA
+    statuses: Counter = field(default_factory=Counter)
+    planned_eur: Decimal = Decimal(0)
+    realised_eur: Decimal = Decimal(0)
+    planned_fte: Decimal = Decimal(0)
+    realised_fte: Decimal = Decimal(0)
+    overdue_measurements: int = 0
+    review_overdue: bool = False
+    next_review: date | None = None
+
+    @property
+    def kpi_status_label(self):
+        return Status(self.kpi_status).label
+
+    @property
+    def overdue(self) -> bool:
+        return self.overdue_measurements > 0 or self.review_overdue
+
+
+@dataclass
+class Portfolio:
+    rows: list[Row]
+    filters: PortfolioFilterForm
+    today: date
+
+    @property
+    def totals(self) -> dict:
+        return {
+            "count": len(self.rows),
+            "planned_eur": sum((r.planned_eur for r in self.rows), Decimal(0)),
+            "realised_eur": sum((r.realised_eur for r in self.rows), Decimal(0)),
+            "planned_fte": sum((r.planned_fte for r in self.rows), Decimal(0)),
+            "realised_fte": sum((r.realised_fte for r in self.rows), Decimal(0)),
+            "investment": sum((r.initiative.investment_budget or 0 for r in self.rows), Decimal(0)),
+            "overdue": sum(1 for r in self.rows if r.overdue),
+        }
+
+    def page(self, number: int | None):
+        number = max(1, number or 1)
+        pages = max(1, -(-len(self.rows) // PAGE_SIZE))
+        number = min(number, pages)
+        start = (number - 1) * PAGE_SIZE
+        return self.rows[start : start + PAGE_SIZE], number, pages
+
+    def phase_counts(self) -> list[tuple[int, str, int]]:
+        counts = Counter(r.initiative.phase for r in self.rows)
+        return [(p.value, p.label, counts.get(p.value, 0)) for p in Phase]
+
+    def status_by_organisation(self) -> dict:
+        table: dict[str, Counter] = defaultdict(Counter)
+        ids: dict[str, int] = {}
+        for r in self.rows:
+            name = r.initiative.organisation.name
+            ids[name] = r.initiative.organisation_id
+            table[name][r.kpi_status] += 1
+        return {"organisations": sorted(table), "ids": ids, "counts": table}
+
+
+def build_portfolio(user, params, today: date | None = None) -> Portfolio:
+    today = today or timezone.localdate()
+    form = PortfolioFilterForm(params, user=user)
+    cleaned = form.cleaned_data if form.is_valid() else {}
+    result = portfolio_rows(_filtered(policy.initiatives_for(user), cleaned), today)
+    if cleaned.get("kpi_status"):
+        result = [r for r in result if r.kpi_status == cleaned["kpi_status"]]
+    sort = cleaned.get("sort") or "title"
+    result.sort(key=SORTS[sort.lstrip("-")], reverse=sort.startswith("-"))
+    return Portfolio(result, form, today)
+
+
+def portfolio_rows(initiatives, today: date) -> list[Row]:
+    """One Row per initiative of a queryset already scoped by the policy, in a fixed number of
+    queries. The page, the exports and the API all read their figures from here."""
+    rows = {i.pk: Row(i) for i in initiatives}
+    # The same filtered queryset, reused as a subquery by the aggregates below.
+    initiatives = initiatives.values("pk")
+    if rows:
+        _add_kpi_status(rows, initiatives, today)
+        _add_benefits(rows, initiatives)
+        _add_reviews(rows, initiatives, today)
+    return list(rows.values())
+
+
+def _filtered(queryset, cleaned):
+    # Only what the page, the charts and the exports show: a thousand rows add up.
+    queryset = queryset.select_related("organisation").only(
+        *PORTFOLIO_FIELDS, "organisation__name", "organisation__path"
+    )
+    if cleaned.get("organisation"):
+        queryset = queryset.filter(organisation__path__startswith=cleaned["organisation"].path)
+    if cleaned.get("phase"):
+        queryset = queryset.filter(phase=cleaned["phase"])
+    if cleaned.get("state"):
+        queryset = queryset.filter(state=cleaned["state"])
+    if cleaned.get("funding"):
+        submitted = Q(funding_applications__state__in=APPLIED_STATES)
+        if cleaned["funding"] == "applied":
+            queryset = queryset.filter(submitted).distinct()
+        elif cleaned["funding"] == "granted":
+            queryset = queryset.filter(funding_applications__state="granted").distinct()
+        else:
+            queryset = queryset.exclude(submitted)
+    if cleaned.get("tag"):
+        queryset = queryset.filter(tags__icontains=f"|{cleaned['tag'].strip()}|")
+    if cleaned.get("q"):
+        q = cleaned["q"].strip()
+        queryset = queryset.filter(Q(title__icontains=q) | Q(problem__icontains=q))
+    if cleaned.get("benefit_month"):
+        year, month = (int(x) for x in cleaned["benefit_month"].split("-"))
+        queryset = queryset.filter(
+            benefits__expected_date__year=year, benefits__expected_date__month=month
+        ).distinct()
+    return queryset
+
+
+def overdue_condition(today) -> Q:
+    """KPIs whose latest measurement (or baseline, before any) is older than the cadence allows."""
+    condition = Q(pk__in=[])
+    for cadence, days in ALLOWED_AGE_DAYS.items():
+        cutoff = today - timedelta(days=days)
+        condition |= Q(cadence=cadence) & (
+            Q(latest_date__lt=cutoff) | Q(latest_date__isnull=True, baseline_date__lt=cutoff)
+        )
+    return condition
+
+
+def _add_kpi_status(rows, initiatives, today):
+    counts = (
+        KPI.objects.filter(initiative__in=initiatives)
+        .values("initiative_id", "status")
+        .annotate(n=Count("pk"), overdue=Count("pk", filter=overdue_condition(today)))
+    )
+    for c in counts:
+        row = rows[c["initiative_id"]]
+        row.statuses[c["status"]] += c["n"]
+        row.overdue_measurements += c["overdue"]
+    for row in rows.values():
+        row.kpi_status = next((s for s in STATUS_ORDER if row.statuses[s]), Status.NO_DATA)
+
+
+def _add_benefits(rows, initiatives):
+    planned = (
+        Benefit.objects.filter(initiative__in=initiatives, is_disbenefit=False)
+        .values("initiative_id", "unit")
+        .annotate(total=Sum("quantity"))
+    )
+    for p in planned:
+        row = rows[p["initiative_id"]]
+        if p["unit"] == BenefitUnit.EUR_PER_YEAR:
+            row.planned_eur += p["total"] or 0
+        elif p["unit"] == BenefitUnit.FTE:
+            row.planned_fte += p["total"] or 0
+    realised = (
+        RealisedBenefit.objects.filter(benefit__initiative__in=initiatives)
+        .values("benefit__initiative_id")
+        .annotate(eur=Sum("eur"), fte=Sum("fte"))
+    )
+    for r in realised:
+        row = rows[r["benefit__initiative_id"]]
+        row.realised_eur += r["eur"] or 0
+        row.realised_fte += r["fte"] or 0
+
+
+def _add_reviews(rows, initiatives, today):
+    last_monthly = dict(
+        Review.objects.filter(initiative__in=initiatives, kind=Review.Kind.MONTHLY)
+        .values("initiative_id")
+        .annotate(last=Max("date"))
+        .values_list("initiative_id", "last")
+    )
+    for row in rows.values():
+        initiative = row.initiative
+        upcoming = next_reviews(initiative, today)
+        dates = [d for d in upcoming.values() if d]
+        row.next_review = min(dates) if dates else None
+        if initiative.phase == Phase.EXECUTION and initiative.state == State.ACTIVE:
+            last = last_monthly.get(initiative.pk)
+            row.review_overdue = last is None or (today - last) > timedelta(
+                days=MONTHLY_REVIEW_OVERDUE_DAYS
+            )
+
+
+def benefits_by_month(initiative_ids) -> tuple[dict, dict]:
+    """Planned EUR by expected month and realised EUR by month, for the chart over time."""
+    planned = defaultdict(Decimal)
+    for expected, quantity in Benefit.objects.filter(
+        initiative_id__in=initiative_ids,
+        is_disbenefit=False,
+        unit=BenefitUnit.EUR_PER_YEAR,
+        expected_date__isnull=False,
+    ).values_list("expected_date", "quantity"):
+        planned[expected.strftime("%Y-%m")] += quantity or 0
+    realised = defaultdict(Decimal)
+    for when, eur in RealisedBenefit.objects.filter(
+        benefit__initiative_id__in=initiative_ids, eur__isnull=False
+    ).values_list("date", "eur"):
+        realised[when.strftime("%Y-%m")] += eur
+    return dict(planned), dict(realised)

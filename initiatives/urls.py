@@ -1,0 +1,32 @@
+from django.urls import path
+
+from initiatives import views
+
+app_name = "initiatives"
+urlpatterns = [
+    path("", views.initiative_list, name="list"),
+    path("new/", views.initiative_create, name="create"),
+    path("portfolio/", views.portfolio, name="portfolio"),
+    path(
+        "portfolio/export.<str:fmt>",
+        views.portfolio_export,
+        name="portfolio_export",
+    ),
+    path("<int:pk>/", views.initiative_detail, name="detail"),
+    path("<int:pk>/phase/<int:phase>/", views.initiative_detail, name="phase"),
+    path("<int:pk>/edit/", views.initiative_edit, name="edit"),
+    path("<int:pk>/section/<slug:section>/", views.section_edit, name="section"),
+    path("<int:pk>/items/<slug:kind>/new/", views.item_form, name="item_create"),
+    path("<int:pk>/items/<slug:kind>/<int:item_pk>/", views.item_form, name="item_edit"),
+    path("<int:pk>/items/<slug:kind>/<int:item_pk>/delete/", views.item_delete, name="item_delete"),
+    path("<int:pk>/steps/<int:item_pk>/move/<str:direction>/", views.step_move, name="step_move"),
+    path("<int:pk>/reviews/new/", views.review_create, name="review_create"),
+    path("<int:pk>/reviews/<int:review_pk>/", views.review_detail, name="review"),
+    path("<int:pk>/scale/", views.scale, name="scale"),
+    path("<int:pk>/gate/", views.gate_decide, name="gate"),
+    path("<int:pk>/move-back/", views.move_back, name="move_back"),
+    path("<int:pk>/stop/", views.stop, name="stop"),
+    path("<int:pk>/resume/", views.resume, name="resume"),
+    path("<int:pk>/history/", views.history, name="history"),
+    path("<int:pk>/decisions/", views.decisions, name="decisions"),
+]

@@ -1,0 +1,37 @@
+from initiatives.views.core import (
+    decisions,
+    gate_decide,
+    history,
+    initiative_create,
+    initiative_detail,
+    initiative_edit,
+    initiative_list,
+    move_back,
+    resume,
+    stop,
+)
+from initiatives.views.phases import item_delete, item_form, section_edit, step_move
+from initiatives.views.portfolio import portfolio, portfolio_export
+from initiatives.views.reviews import review_create, review_detail, scale
+
+__all__ = [
+    "decisions",
+    "gate_decide",
+    "history",
+    "initiative_create",
+    "initiative_detail",
+    "initiative_edit",
+    "initiative_list",
+    "item_delete",
+    "item_form",
+    "move_back",
+    "portfolio",
+    "portfolio_export",
+    "resume",
+    "review_create",
+    "review_detail",
+    "scale",
+    "section_edit",
+    "step_move",
+    "stop",
+]

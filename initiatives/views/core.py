@@ -1,0 +1,249 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, prefetch_related_objects
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from initiatives.figures import benefit_totals, next_reviews, value_stream_figures
+from initiatives.forms import (
+    GateDecisionForm,
+    InitiativeForm,
+    MoveBackForm,
+    StopForm,
+)
+from initiatives.history import history_for
+from initiatives.models import (
+    Benefit,
+    GateError,
+    Phase,
+    Reallocation,
+    Responsibility,
+    Review,
+    State,
+)
+from metrics.models import KPI, Measurement
+from metrics.status import kpi_status
+from metrics.views import kpi_card_context
+from renewal import policy
+from renewal.forms import save_or_show_conflict
+from renewal.policy import Action
+
+
+def initiative_list(request: HttpRequest) -> HttpResponse:
+    initiatives = (
+        policy.initiatives_for(request.user)
+        .select_related("organisation", "owner")
+        .annotate(kpi_count=Count("kpis"))
+        .order_by("organisation__path", "title")
+    )
+    return render(
+        request,
+        "initiatives/list.html",
+        {
+            "initiatives": initiatives,
+            "can_create": policy.organisations_for(request.user, Action.CREATE).exists(),
+        },
+    )
+
+
+def initiative_create(request: HttpRequest) -> HttpResponse:
+    if not policy.organisations_for(request.user, Action.CREATE).exists():
+        raise PermissionDenied
+    form = InitiativeForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        initiative = form.save()
+        messages.success(request, _("Initiative created. Start with its goals and KPIs."))
+        return redirect(initiative)
+    return render(request, "initiatives/form.html", {"form": form})
+
+
+def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    initiative = policy.get_initiative(request.user, pk, Action.EDIT)
+    form = InitiativeForm(request.POST or None, instance=initiative, user=request.user)
+    if request.method == "POST" and form.is_valid() and save_or_show_conflict(form, initiative):
+        messages.success(request, _("Changes saved."))
+        return redirect(initiative)
+    return render(request, "initiatives/form.html", {"form": form, "initiative": initiative})
+
+
+def initiative_detail(request: HttpRequest, pk: int, phase: int | None = None) -> HttpResponse:
+    initiative = policy.get_initiative(request.user, pk)
+    shown = phase or initiative.phase
+    if shown not in Phase.values:
+        return redirect(initiative)
+    context = workspace_context(request, initiative, shown)
+    context.update(
+        {
+            "phases": _progress(initiative, shown),
+            "gate": initiative.gate(),
+            "decisions": initiative.decisions.select_related("decided_by")[:5],
+            "move_back_form": MoveBackForm(initiative=initiative) if initiative.phase > 1 else None,
+            "can_decide_state": policy.can(request.user, Action.DECIDE, initiative),
+        }
+    )
+    return render(request, "initiatives/detail.html", context)
+
+
+def workspace_context(request, initiative, shown: int) -> dict:
+    """What a phase workspace shows, loaded with a fixed number of queries.
+
+    Everything the gate criteria read is prefetched too, so evaluating the gate costs nothing.
+    """
+    prefetch_related_objects(
+        [initiative],
+        Prefetch(
+            "kpis",
+            queryset=KPI.objects.select_related("owner").prefetch_related(
+                Prefetch("measurements", queryset=Measurement.objects.order_by("-date")),
+                "milestones",
+            ),
+        ),
+        Prefetch("responsibilities", queryset=Responsibility.objects.select_related("user")),
+        "competences",
+        "datasets",
+        "principles",
+        "steps",
+        Prefetch(
+            "benefits",
+            queryset=Benefit.objects.select_related("owner").prefetch_related(
+                "kpis", "realisations"
+            ),
+        ),
+        Prefetch("reallocations", queryset=Reallocation.objects.select_related("benefit")),
+        Prefetch("reviews", queryset=Review.objects.select_related("recorded_by")),
+    )
+    can_edit = policy.can(request.user, Action.EDIT, initiative) and initiative.is_open
+    kpis = initiative.kpis.all()
+    today = timezone.localdate()
+    benefits = initiative.benefits.all()
+    return {
+        "initiative": initiative,
+        "shown_phase": shown,
+        "workspace_template": f"initiatives/phases/phase_{shown}.html",
+        "can_edit": can_edit,
+        "can_decide": policy.can(request.user, Action.DECIDE, initiative) and initiative.is_open,
+        "kpi_cards": [kpi_card_context(kpi, can_edit, today=today) for kpi in kpis]
+        if shown == Phase.GOALS
+        else [],
+        "kpi_statuses": [
+            {
+                "kpi": kpi,
+                "status": kpi_status(kpi, kpi.measurements.all(), today, kpi.milestones.all()),
+            }
+            for kpi in kpis
+        ]
+        if shown == Phase.EXECUTION
+        else [],
+        "value_stream": value_stream_figures(initiative.steps.all()),
+        "benefit_totals": benefit_totals(benefits),
+        "benefits": [b for b in benefits if not b.is_disbenefit],
+        "disbenefits": [b for b in benefits if b.is_disbenefit],
+        "next_reviews": next_reviews(initiative, today),
+        "follow_ups": initiative.follow_ups.all() if shown == 5 else [],
+    }
+
+
+def _progress(initiative, shown):
+    steps = []
+    for p in Phase:
+        if initiative.phase > p.value or initiative.state == State.COMPLETED:
+            status = "done"
+        elif initiative.phase == p.value:
+            status = "current"
+        else:
+            status = "upcoming"
+        steps.append(
+            {"number": p.value, "label": p.label, "status": status, "shown": p.value == shown}
+        )
+    return steps
+
+
+@require_POST
+def gate_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    initiative = policy.get_initiative(request.user, pk, Action.DECIDE)
+    form = GateDecisionForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(initiative)
+    rationale = form.cleaned_data["rationale"]
+    try:
+        if form.cleaned_data["decision"] == GateDecisionForm.APPROVE:
+            initiative.pass_gate(request.user, rationale)
+            if initiative.state == State.COMPLETED:
+                messages.success(request, _("The initiative is completed. Its record stays here."))
+            else:
+                messages.success(
+                    request,
+                    _("Gate approved. The initiative is now in phase %(phase)s.")
+                    % {"phase": f"{initiative.phase}. {initiative.get_phase_display()}"},
+                )
+        else:
+            initiative.return_at_gate(request.user, rationale)
+            messages.success(request, _("Returned to the team with your reason."))
+    except GateError as error:
+        messages.error(request, str(error))
+    return redirect(initiative)
+
+
+@require_POST
+def move_back(request: HttpRequest, pk: int) -> HttpResponse:
+    initiative = policy.get_initiative(request.user, pk, Action.DECIDE)
+    form = MoveBackForm(request.POST, initiative=initiative)
+    if form.is_valid():
+        try:
+            initiative.move_back(
+                request.user, form.cleaned_data["to_phase"], form.cleaned_data["reason"]
+            )
+            messages.success(request, _("The initiative moved back."))
+        except GateError as error:
+            messages.error(request, str(error))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect(initiative)
+
+
+def stop(request: HttpRequest, pk: int) -> HttpResponse:
+    initiative = policy.get_initiative(request.user, pk, Action.DECIDE)
+    form = StopForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            initiative.stop(request.user, form.cleaned_data["rationale"])
+            messages.success(request, _("The initiative is stopped. The decision is recorded."))
+            return redirect(initiative)
+        except GateError as error:
+            form.add_error(None, str(error))
+    return render(request, "initiatives/stop.html", {"form": form, "initiative": initiative})
+
+
+@require_POST
+def resume(request: HttpRequest, pk: int) -> HttpResponse:
+    initiative = policy.get_initiative(request.user, pk, Action.DECIDE)
+    try:
+        initiative.resume(request.user, request.POST.get("rationale", ""))
+        messages.success(request, _("The initiative is active again."))
+    except GateError as error:
+        messages.error(request, str(error))
+    return redirect(initiative)
+
+
+def history(request: HttpRequest, pk: int) -> HttpResponse:
+    initiative = policy.get_initiative(request.user, pk)
+    entries = history_for(initiative)
+    return render(
+        request, "initiatives/history.html", {"initiative": initiative, "entries": entries}
+    )
+
+
+def decisions(request: HttpRequest, pk: int) -> HttpResponse:
+    initiative = policy.get_initiative(request.user, pk)
+    rows = initiative.decisions.select_related("decided_by")
+    return render(
+        request, "initiatives/decisions.html", {"initiative": initiative, "decisions": rows}
+    )

@@ -1,0 +1,202 @@
+"""The workspaces of phases 2–5: listed items, initiative sections, value-stream ordering."""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from django_htmx.http import reswap, retarget
+
+from initiatives import phase_forms
+from initiatives.forms import ChangeStatementForm
+from initiatives.models import Phase, RealisedBenefit, ValueStreamStep
+from renewal import policy
+from renewal.forms import save_or_show_conflict
+from renewal.policy import Action
+
+
+@dataclass(frozen=True)
+class ItemKind:
+    """A kind of item listed in a phase workspace, edited through the same three views."""
+
+    slug: str
+    form_class: type
+    phase: int
+    name: str
+    region: str
+
+    @property
+    def model(self):
+        return self.form_class._meta.model
+
+    def queryset(self, initiative):
+        if self.model is RealisedBenefit:
+            return RealisedBenefit.objects.filter(benefit__initiative=initiative)
+        return self.model.objects.filter(initiative=initiative)
+
+
+ITEM_KINDS = {
+    kind.slug: kind
+    for kind in [
+        ItemKind(
+            "responsibilities",
+            phase_forms.ResponsibilityForm,
+            2,
+            gettext_lazy("responsibility"),
+            "responsibilities",
+        ),
+        ItemKind(
+            "competences", phase_forms.CompetenceForm, 2, gettext_lazy("competence"), "competences"
+        ),
+        ItemKind("datasets", phase_forms.DatasetForm, 2, gettext_lazy("dataset"), "datasets"),
+        ItemKind(
+            "principles",
+            phase_forms.CommonPrincipleForm,
+            2,
+            gettext_lazy("common principle"),
+            "principles",
+        ),
+        ItemKind(
+            "steps",
+            phase_forms.ValueStreamStepForm,
+            3,
+            gettext_lazy("value stream step"),
+            "value-stream",
+        ),
+        ItemKind("benefits", phase_forms.BenefitForm, 3, gettext_lazy("benefit"), "benefits"),
+        ItemKind(
+            "reallocations",
+            phase_forms.ReallocationForm,
+            3,
+            gettext_lazy("reallocation"),
+            "reallocations",
+        ),
+        ItemKind(
+            "realisations",
+            phase_forms.RealisedBenefitForm,
+            5,
+            gettext_lazy("realised benefit"),
+            "realisations",
+        ),
+    ]
+}
+
+SECTIONS = {
+    "change-statement": (ChangeStatementForm, Phase.GOALS, gettext_lazy("Change statement")),
+    "ai-checklist": (
+        phase_forms.AIChecklistForm,
+        Phase.PREREQUISITES,
+        gettext_lazy("AI checklist"),
+    ),
+    "cadence": (phase_forms.CadenceForm, Phase.EXECUTION, gettext_lazy("Review cadence")),
+    "lessons": (phase_forms.LessonsForm, Phase.REALISATION, gettext_lazy("Lessons learned")),
+}
+
+
+def _kind(slug) -> ItemKind:
+    try:
+        return ITEM_KINDS[slug]
+    except KeyError:
+        raise Http404 from None
+
+
+def _back(initiative, kind: ItemKind):
+    return f"{initiative.get_phase_url(kind.phase)}#{kind.region}"
+
+
+def _region_response(request, initiative, kind: ItemKind) -> HttpResponse:
+    """For htmx: the phase workspace region that lists this kind of item, freshly loaded."""
+    from initiatives.views.core import workspace_context
+
+    context = workspace_context(request, initiative, kind.phase)
+    return render(request, f"initiatives/phases/phase_{kind.phase}.html#{kind.region}", context)
+
+
+def item_form(request: HttpRequest, pk: int, kind: str, item_pk: int | None = None) -> HttpResponse:
+    initiative = policy.get_initiative(request.user, pk, Action.EDIT)
+    kind = _kind(kind)
+    item = None
+    if item_pk is not None:
+        item = kind.queryset(initiative).filter(pk=item_pk).first()
+        if item is None:
+            raise Http404
+    form = kind.form_class(request.POST or None, instance=item, initiative=initiative)
+    if request.method == "POST" and form.is_valid():
+        if isinstance(form.instance, RealisedBenefit) and form.instance.pk is None:
+            form.instance.recorded_by = request.user
+        form.save()
+        if request.htmx:
+            return _region_response(request, initiative, kind)
+        messages.success(request, _("Saved."))
+        return redirect(_back(initiative, kind))
+    template = "initiatives/item_form.html#form" if request.htmx else "initiatives/item_form.html"
+    context = {
+        "form": form,
+        "initiative": initiative,
+        "kind": kind,
+        "item": item,
+        "back": _back(initiative, kind),
+    }
+    response = render(request, template, context)
+    if request.htmx and request.method == "POST":
+        # The form posts into its region; with errors it replaces only itself, so the region stays.
+        response = reswap(retarget(response, "#item-form"), "outerHTML")
+    return response
+
+
+@require_POST
+def item_delete(request: HttpRequest, pk: int, kind: str, item_pk: int) -> HttpResponse:
+    initiative = policy.get_initiative(request.user, pk, Action.EDIT)
+    kind = _kind(kind)
+    item = kind.queryset(initiative).filter(pk=item_pk).first()
+    if item is None:
+        raise Http404
+    item.delete()
+    if request.htmx:
+        return _region_response(request, initiative, kind)
+    messages.success(request, _("Removed."))
+    return redirect(_back(initiative, kind))
+
+
+@require_POST
+def step_move(request: HttpRequest, pk: int, item_pk: int, direction: str) -> HttpResponse:
+    """Move a value-stream step one place up or down, renumbering the steps 1..n."""
+    initiative = policy.get_initiative(request.user, pk, Action.EDIT)
+    if direction not in ("up", "down"):
+        raise Http404
+    with transaction.atomic():
+        steps = list(ValueStreamStep.objects.filter(initiative=initiative).select_for_update())
+        index = next((i for i, s in enumerate(steps) if s.pk == item_pk), None)
+        if index is None:
+            raise Http404
+        other = index - 1 if direction == "up" else index + 1
+        if 0 <= other < len(steps):
+            steps[index], steps[other] = steps[other], steps[index]
+        for position, step in enumerate(steps, start=1):
+            if step.position != position:
+                step.position = position
+                step.save(update_fields=["position"])
+    kind = ITEM_KINDS["steps"]
+    if request.htmx:
+        return _region_response(request, initiative, kind)
+    return redirect(_back(initiative, kind))
+
+
+def section_edit(request: HttpRequest, pk: int, section: str) -> HttpResponse:
+    initiative = policy.get_initiative(request.user, pk, Action.EDIT)
+    if section not in SECTIONS:
+        raise Http404
+    form_class, phase, title = SECTIONS[section]
+    form = form_class(request.POST or None, instance=initiative)
+    if request.method == "POST" and form.is_valid() and save_or_show_conflict(form, initiative):
+        messages.success(request, _("Saved."))
+        return redirect(initiative.get_phase_url(phase))
+    return render(
+        request,
+        "initiatives/section_form.html",
+        {"form": form, "initiative": initiative, "title": title, "phase": phase},
+    )

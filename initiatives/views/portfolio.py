@@ -1,0 +1,130 @@
+"""The leadership portfolio page and its CSV/XLSX exports."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from initiatives import charts
+from initiatives.portfolio import STATUS_ORDER, benefits_by_month, build_portfolio
+from metrics.status import Status
+from renewal.exports import table_response
+
+
+def _url_builder(request):
+    """The portfolio URL with the current filters, some of them changed: drill-down links."""
+    base = reverse("initiatives:portfolio")
+
+    def url(**changes):
+        params = request.GET.copy()
+        for key, value in changes.items():
+            params.pop(key, None)
+            if value not in (None, ""):
+                params[key] = value
+        return f"{base}?{params.urlencode()}"
+
+    return url
+
+
+def portfolio(request: HttpRequest) -> HttpResponse:
+    """Which renewals produce value, which are stuck, and what to stop — for the user's subtree."""
+    data = build_portfolio(request.user, request.GET)
+    rows, page, pages = data.page(
+        data.filters.cleaned_data.get("page") if data.filters.is_valid() else 1
+    )
+    url = _url_builder(request)
+    planned, realised = benefits_by_month([r.initiative.pk for r in data.rows])
+    context = {
+        "portfolio": data,
+        "form": data.filters,
+        "rows": rows,
+        "page": page,
+        "pages": pages,
+        "previous_url": url(page=page - 1) if page > 1 else None,
+        "next_url": url(page=page + 1) if page < pages else None,
+        "totals": data.totals,
+        "phase_counts": [
+            (n, label, count, url(phase=n, page=None)) for n, label, count in data.phase_counts()
+        ],
+        "status_rows": _status_rows(data, url),
+        "statuses": [Status(s).label for s in STATUS_ORDER],
+        "benefit_months": [
+            (m, planned.get(m, 0), realised.get(m, 0)) for m in sorted(set(planned) | set(realised))
+        ],
+        "figures": {
+            "funnel": charts.phase_funnel(data, url),
+            "status": charts.status_by_organisation(data, url),
+            "benefits": charts.benefits_over_time(planned, realised, url),
+            "investment": charts.investment_vs_realised(data),
+        },
+        "export_query": request.GET.urlencode(),
+        "sort_url": url,
+    }
+    template = (
+        "initiatives/portfolio.html#results" if request.htmx else "initiatives/portfolio.html"
+    )
+    return render(request, template, context)
+
+
+def _status_rows(data, url):
+    table = data.status_by_organisation()
+    return [
+        (
+            name,
+            [
+                (
+                    table["counts"][name][s],
+                    url(organisation=table["ids"][name], kpi_status=s, page=None),
+                )
+                for s in STATUS_ORDER
+            ],
+        )
+        for name in table["organisations"]
+    ]
+
+
+def _export_rows(data):
+    header = [
+        _("Initiative"),
+        _("Organisation"),
+        _("Phase"),
+        _("State"),
+        _("KPI status"),
+        _("Planned benefit (EUR/year)"),
+        _("Realised benefit (EUR)"),
+        _("Planned FTE"),
+        _("Realised FTE"),
+        _("Investment (EUR)"),
+        _("Next review"),
+        _("Overdue"),
+    ]
+    body = [
+        [
+            r.initiative.title,
+            r.initiative.organisation.name,
+            f"{r.initiative.phase}. {r.initiative.get_phase_display()}",
+            r.initiative.get_state_display(),
+            str(r.kpi_status_label),
+            r.planned_eur,
+            r.realised_eur,
+            r.planned_fte,
+            r.realised_fte,
+            r.initiative.investment_budget or 0,
+            r.next_review.isoformat() if r.next_review else "",
+            _("yes") if r.overdue else _("no"),
+        ]
+        for r in data.rows
+    ]
+    return header, body
+
+
+def portfolio_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    data = build_portfolio(request.user, request.GET)
+    header, body = _export_rows(data)
+    stamp = timezone.localdate().isoformat()
+    return table_response(
+        header, body, fmt=fmt, filename=f"portfolio-{stamp}", sheet=_("Portfolio")
+    )

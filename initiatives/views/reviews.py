@@ -1,0 +1,93 @@
+"""Phase 4 reviews and Phase 5 acceleration."""
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from initiatives import services
+from initiatives.forms import people_in
+from initiatives.models import GateError, Phase, Review, ReviewDecision
+from initiatives.phase_forms import ReviewActionForm, ReviewForm, ScaleForm
+from organisations.models import Organisation
+from renewal import policy
+from renewal.policy import Action
+
+ACTION_ROWS = 3
+
+
+def review_create(request: HttpRequest, pk: int) -> HttpResponse:
+    initiative = policy.get_initiative(request.user, pk, Action.EDIT)
+    people = people_in(Organisation.objects.filter(pk__in=initiative.organisation.ancestor_ids()))
+    data = request.POST or None
+    form = ReviewForm(data)
+    action_forms = [
+        ReviewActionForm(data, people=people, prefix=f"action{i}") for i in range(ACTION_ROWS)
+    ]
+    if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in action_forms):
+        decision = form.cleaned_data["decision"]
+        if decision in (ReviewDecision.STOP, ReviewDecision.PAUSE) and not policy.can(
+            request.user, Action.DECIDE, initiative
+        ):
+            form.add_error(
+                "decision",
+                _("Only the initiative's owner or a leader can decide to stop or pause it."),
+            )
+        else:
+            actions = [
+                {k: f.cleaned_data[k] for k in ("description", "owner", "due_date")}
+                for f in action_forms
+                if f.cleaned_data.get("description")
+            ]
+            try:
+                review = services.review_record(
+                    initiative, request.user, form.save(commit=False), actions
+                )
+            except GateError as error:
+                # e.g. a stop decision on an initiative that is already stopped: nothing is saved.
+                form.add_error("decision", str(error))
+            else:
+                messages.success(request, _("Review recorded with a snapshot of every KPI."))
+                return redirect("initiatives:review", initiative.pk, review.pk)
+    return render(
+        request,
+        "initiatives/review_form.html",
+        {"form": form, "action_forms": action_forms, "initiative": initiative},
+    )
+
+
+def review_detail(request: HttpRequest, pk: int, review_pk: int) -> HttpResponse:
+    initiative = policy.get_initiative(request.user, pk)
+    review = (
+        Review.objects.filter(initiative=initiative, pk=review_pk)
+        .select_related("recorded_by")
+        .prefetch_related("snapshots", "actions__owner")
+        .first()
+    )
+    if review is None:
+        raise Http404
+    return render(
+        request, "initiatives/review_detail.html", {"initiative": initiative, "review": review}
+    )
+
+
+def scale(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start a follow-up initiative in another unit with this one's KPIs and benefit plan."""
+    initiative = policy.get_initiative(request.user, pk, Action.DECIDE)
+    organisations = policy.organisations_for(request.user, Action.CREATE)
+    form = ScaleForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        follow_up = services.initiative_scale(
+            initiative, request.user, form.cleaned_data["organisation"], form.cleaned_data["title"]
+        )
+        messages.success(
+            request,
+            _("Follow-up initiative created with the KPIs and benefit plan of “%(title)s”.")
+            % {"title": initiative.title},
+        )
+        return redirect(follow_up)
+    return render(
+        request,
+        "initiatives/scale.html",
+        {"form": form, "initiative": initiative, "phase": Phase.REALISATION},
+    )

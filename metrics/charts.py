@@ -1,0 +1,75 @@
+"""Plotly figure JSON for KPI charts, built as plain dicts: plotly.js draws them from a static
+script, so the page needs no inline code and the server needs no plotting library."""
+
+from django.utils.translation import gettext as _
+
+from metrics.models import Direction
+from metrics.status import trajectory
+
+COLOURS = {"measured": "#1f4e8c", "plan": "#5f6b7a", "target": "#0b6e4f", "baseline": "#8a4b08"}
+
+
+def _f(value):
+    return float(value) if value is not None else None
+
+
+def kpi_figure(kpi, measurements, milestones=()) -> dict:
+    """Baseline, target, the planned trajectory between them (through milestones), measurements."""
+    points = sorted(measurements, key=lambda m: m.date)
+    data = []
+    path = trajectory(kpi, milestones)
+    if path:
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": _("Planned trajectory"),
+                "x": [d.isoformat() for d, _v in path],
+                "y": [_f(v) for _d, v in path],
+                "line": {"color": COLOURS["plan"], "dash": "dash", "width": 2},
+                "hoverinfo": "skip",
+            }
+        )
+    if kpi.baseline_value is not None and kpi.baseline_date:
+        data.append(
+            _marker(_("Baseline"), kpi.baseline_date, kpi.baseline_value, "baseline", "square")
+        )
+    if kpi.target_value is not None and kpi.target_date:
+        data.append(_marker(_("Target"), kpi.target_date, kpi.target_value, "target", "star"))
+    data.append(
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "name": _("Measured"),
+            "x": [m.date.isoformat() for m in points],
+            "y": [_f(m.value) for m in points],
+            "line": {"color": COLOURS["measured"], "width": 2},
+            "marker": {"size": 6},
+        }
+    )
+    better = _("higher is better") if kpi.direction == Direction.HIGHER else _("lower is better")
+    return {
+        "data": data,
+        "layout": {
+            "height": 260,
+            "margin": {"l": 56, "r": 16, "t": 16, "b": 40},
+            "showlegend": True,
+            "legend": {"orientation": "h", "y": -0.22},
+            "yaxis": {"title": {"text": f"{kpi.unit} ({better})"}, "zeroline": False},
+            "xaxis": {"type": "date"},
+            "font": {"family": "system-ui, sans-serif", "size": 13, "color": "#1b1f24"},
+            "paper_bgcolor": "#ffffff",
+            "plot_bgcolor": "#ffffff",
+        },
+    }
+
+
+def _marker(name, date, value, colour, symbol):
+    return {
+        "type": "scatter",
+        "mode": "markers",
+        "name": name,
+        "x": [date.isoformat()],
+        "y": [_f(value)],
+        "marker": {"color": COLOURS[colour], "size": 11, "symbol": symbol},
+    }

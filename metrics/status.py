@@ -1,0 +1,140 @@
+"""KPI status: how a KPI's latest value compares with its planned trajectory.
+
+The plan is a straight line from baseline to target, or a polyline through milestones. The gap
+between the latest value and the plan on that date is measured as a share of the whole planned
+change (|target − baseline|), counted in the KPI's better direction:
+
+* on track  — behind the plan by at most ON_TRACK_TOLERANCE (10 %) of the planned change, or ahead,
+              or the target already reached;
+* at risk   — behind by at most AT_RISK_TOLERANCE (25 %);
+* off track — further behind.
+
+A KPI is also *overdue* when its latest measurement (or its baseline, before any measurement) is
+older than its cadence allows: 7 + 3 days for weekly, 31 + 7 for monthly, 92 + 14 for quarterly.
+The projected date of reaching the target extends the least-squares trend of the last
+TREND_POINTS measurements; when the trend does not move toward the target there is none.
+"""
+
+import itertools
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+ON_TRACK_TOLERANCE = Decimal("0.10")
+AT_RISK_TOLERANCE = Decimal("0.25")
+TREND_POINTS = 6
+ALLOWED_AGE_DAYS = {"weekly": 10, "monthly": 38, "quarterly": 106}
+
+
+class Status(models.TextChoices):
+    ON_TRACK = "on_track", _("On track")
+    AT_RISK = "at_risk", _("At risk")
+    OFF_TRACK = "off_track", _("Off track")
+    NO_DATA = "no_data", _("No data")
+    NO_PLAN = "no_plan", _("No plan")
+
+
+@dataclass(frozen=True)
+class KPIStatus:
+    status: str
+    latest_value: Decimal | None = None
+    latest_date: date | None = None
+    planned_value: Decimal | None = None
+    projected_date: date | None = None
+    overdue: bool = False
+    target_reached: bool = False
+
+    @property
+    def label(self) -> str:
+        return str(Status(self.status).label)
+
+
+def trajectory(kpi, milestones=()) -> list[tuple[date, Decimal]]:
+    """The planned path as dated points: baseline, milestones in date order, target."""
+    if not kpi.has_baseline_and_target:
+        return []
+    inner = sorted(
+        (m.date, m.value) for m in milestones if kpi.baseline_date < m.date < kpi.target_date
+    )
+    return [(kpi.baseline_date, kpi.baseline_value), *inner, (kpi.target_date, kpi.target_value)]
+
+
+def planned_value(path: list[tuple[date, Decimal]], on: date) -> Decimal | None:
+    """Linear interpolation along the path; flat before the start and after the end."""
+    if not path:
+        return None
+    if on <= path[0][0]:
+        return path[0][1]
+    for (d0, v0), (d1, v1) in itertools.pairwise(path):
+        if on <= d1:
+            return v0 + (v1 - v0) * Decimal((on - d0).days) / Decimal((d1 - d0).days)
+    return path[-1][1]
+
+
+def is_overdue(kpi, latest_date: date | None, today: date) -> bool:
+    reference = latest_date or kpi.baseline_date
+    if reference is None:
+        return False
+    return (today - reference).days > ALLOWED_AGE_DAYS.get(kpi.cadence, 38)
+
+
+def kpi_status(kpi, measurements, on: date, milestones=()) -> KPIStatus:
+    """The KPI's status on a date, from its measurements up to that date (any order)."""
+    points = sorted((m for m in measurements if m.date <= on), key=lambda m: m.date)
+    latest = points[-1] if points else None
+    status = status_from_latest(
+        kpi, latest.value if latest else None, latest.date if latest else None, on, milestones
+    )
+    if status.planned_value is None or status.target_reached:
+        return status
+    return replace(status, projected_date=projected_date(kpi, points))
+
+
+def status_from_latest(kpi, latest_value, latest_date, on: date, milestones=()) -> KPIStatus:
+    """The status from the latest value alone (no projection): cheap enough for a portfolio."""
+    overdue = is_overdue(kpi, latest_date, on)
+    if latest_date is None:
+        return KPIStatus(Status.NO_DATA, overdue=overdue)
+    path = trajectory(kpi, milestones)
+    if not path:
+        return KPIStatus(Status.NO_PLAN, latest_value, latest_date, overdue=overdue)
+    sign = 1 if kpi.direction == "higher" else -1
+    plan = planned_value(path, latest_date)
+    span = abs(kpi.target_value - kpi.baseline_value) or Decimal(1)
+    reached = sign * (latest_value - kpi.target_value) >= 0
+    behind = sign * (plan - latest_value) / span  # > 0 when behind the plan
+    if reached or behind <= ON_TRACK_TOLERANCE:
+        status = Status.ON_TRACK
+    elif behind <= AT_RISK_TOLERANCE:
+        status = Status.AT_RISK
+    else:
+        status = Status.OFF_TRACK
+    return KPIStatus(
+        status, latest_value, latest_date, plan, overdue=overdue, target_reached=reached
+    )
+
+
+def projected_date(kpi, points) -> date | None:
+    """When the recent trend reaches the target, or None if it does not head there."""
+    recent = points[-TREND_POINTS:]
+    if len(recent) < 2 or kpi.target_value is None:
+        return None
+    origin = recent[0].date
+    xs = [(m.date - origin).days for m in recent]
+    ys = [float(m.value) for m in recent]
+    n = len(xs)
+    mean_x, mean_y = sum(xs) / n, sum(ys) / n
+    var = sum((x - mean_x) ** 2 for x in xs)
+    if var == 0:
+        return None
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / var
+    remaining = float(kpi.target_value) - ys[-1]
+    if slope == 0 or remaining / slope < 0:
+        return None
+    days = remaining / slope
+    if days > 365 * 50:
+        return None
+    return recent[-1].date + timedelta(days=round(days))

@@ -1,0 +1,37 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from notifications.models import EmailPreference, Kind
+
+HELP = {
+    Kind.WEEKLY_REVIEW: _("Before each weekly team review of an initiative you own or work on."),
+    Kind.MONTHLY_REVIEW: _(
+        "Before each monthly leadership review of an initiative you own or work on."
+    ),
+    Kind.MEASUREMENT_OVERDUE: _("When a KPI you own has not been measured as often as planned."),
+    Kind.PORTFOLIO_DIGEST: _(
+        "Once a month, if you lead an organisation: its portfolio at a glance."
+    ),
+}
+
+
+class EmailPreferencesForm(forms.Form):
+    """One checkbox per kind of reminder: also send it by e-mail? In the app it always shows."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        saved = dict(EmailPreference.objects.filter(user=user).values_list("kind", "email"))
+        for kind in Kind:
+            self.fields[kind.value] = forms.BooleanField(
+                label=kind.label,
+                help_text=HELP[kind],
+                required=False,
+                initial=saved.get(kind.value, True),
+            )
+
+    def save(self):
+        for kind in Kind:
+            EmailPreference.objects.update_or_create(
+                user=self.user, kind=kind.value, defaults={"email": self.cleaned_data[kind.value]}
+            )

@@ -1,0 +1,374 @@
+"""The kinds of reminder: for each, who is due one at a moment, and how it reads.
+
+A kind answers two questions. `due(now, people)` reads the database and yields a `Due` for every
+reminder that should exist at `now`; it never looks at what was already sent (the sweep does, by
+the unique key). `message(params)` turns the facts stored with the reminder into text in the
+active language. A new kind (funding commitments, once the funding app exists) is one more class
+here and one more `Kind` choice; the sweep, delivery, preferences and pages take it as it comes.
+
+Every window is wide enough to survive a missed sweep: a review reminder is due from
+REMINDERS_REVIEW_LEAD_DAYS before the review until the end of the review day, an overdue
+measurement until a measurement arrives, the digest for the whole month.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
+
+from initiatives.figures import next_reviews
+from initiatives.models import Initiative, Phase, State
+from initiatives.portfolio import build_portfolio, overdue_condition
+from metrics.models import KPI, Cadence
+from metrics.status import ALLOWED_AGE_DAYS, Status
+from notifications.models import Kind, Notification
+from organisations.models import Membership
+from renewal import policy
+from renewal.templatetags.renewal import eur
+
+# While a measurement stays overdue, it is reminded again once per cadence interval.
+REPEAT_DAYS = {Cadence.WEEKLY: 7, Cadence.MONTHLY: 30, Cadence.QUARTERLY: 91}
+DIGEST_ATTENTION_ROWS = 10
+
+
+@dataclass(frozen=True)
+class Due:
+    """A reminder that should exist: its key (recipient, kind, subject, period) and its facts."""
+
+    recipient: object
+    kind: str
+    subject: str
+    period: str
+    params: dict
+    url: str
+    time_zone: str
+
+
+@dataclass(frozen=True)
+class Message:
+    title: str
+    lines: list[str]
+    action: str
+    rows: list[dict] = field(default_factory=list)
+
+
+class People:
+    """The users met during one sweep, one object each, so each one's memberships load once."""
+
+    def __init__(self):
+        self._users = {}
+
+    def __call__(self, user):
+        return self._users.setdefault(user.pk, user)
+
+    def may_see(self, user, initiative) -> bool:
+        return user.is_active and policy.can(user, policy.Action.VIEW, initiative)
+
+
+def local_now(now: datetime, time_zone: str) -> datetime:
+    return now.astimezone(ZoneInfo(time_zone))
+
+
+def long_date(value: date | str) -> str:
+    """ "Tuesday 24 November 2026", "tiistai 24. marraskuuta 2026": translators set the format."""
+    value = date.fromisoformat(value) if isinstance(value, str) else value
+    return formats.date_format(value, pgettext("date format with weekday", "l j F Y"))
+
+
+def short_date(value: date | str) -> str:
+    """ "1 October 2026" in the active language's own word order and month form."""
+    value = date.fromisoformat(value) if isinstance(value, str) else value
+    return formats.date_format(value, pgettext("date format", "j F Y"))
+
+
+class ReminderKind:
+    code: str
+    email_template = "notifications/email/reminder"
+
+    def due(self, now: datetime, people: People) -> Iterator[Due]:
+        raise NotImplementedError
+
+    def message(self, params: dict) -> Message:
+        raise NotImplementedError
+
+
+class ReviewReminder(ReminderKind):
+    """Before each weekly (or monthly) review: to the initiative's owner and team."""
+
+    cadence_key: str  # "weekly" or "monthly", as next_reviews() names them
+
+    def initiatives(self):
+        field_name = (
+            "weekly_review_weekday" if self.cadence_key == "weekly" else "monthly_review_day"
+        )
+        return (
+            Initiative.objects.filter(state=State.ACTIVE, phase__gte=Phase.EXECUTION)
+            .filter(**{f"{field_name}__isnull": False})
+            .select_related("organisation", "owner")
+            .prefetch_related("team")
+        )
+
+    def due(self, now, people):
+        lead = settings.REMINDERS_REVIEW_LEAD_DAYS
+        for initiative in self.initiatives():
+            today = local_now(now, initiative.review_time_zone).date()
+            review_on = next_reviews(initiative, today)[self.cadence_key]
+            if review_on is None or (review_on - today).days > lead:
+                continue
+            recipients = {u.pk: people(u) for u in [initiative.owner, *initiative.team.all()]}
+            for user in recipients.values():
+                if not people.may_see(user, initiative):
+                    continue
+                yield Due(
+                    recipient=user,
+                    kind=self.code,
+                    subject=f"initiative:{initiative.pk}",
+                    period=review_on.isoformat(),
+                    params={
+                        "initiative": initiative.title,
+                        "organisation": initiative.organisation.name,
+                        "date": review_on.isoformat(),
+                    },
+                    url=initiative.get_phase_url(Phase.EXECUTION),
+                    time_zone=initiative.review_time_zone,
+                )
+
+
+class WeeklyReview(ReviewReminder):
+    code = Kind.WEEKLY_REVIEW
+    cadence_key = "weekly"
+
+    def message(self, params):
+        when = long_date(params["date"])
+        return Message(
+            title=_("Weekly team review on %(date)s: %(initiative)s")
+            % {"date": when, "initiative": params["initiative"]},
+            lines=[
+                _("The weekly team review of %(initiative)s (%(organisation)s) is on %(date)s.")
+                % {**params, "date": when},
+                _(
+                    "Record the latest KPI measurements before it, so the review sees current figures."
+                ),
+            ],
+            action=_("Prepare the review"),
+        )
+
+
+class MonthlyReview(ReviewReminder):
+    code = Kind.MONTHLY_REVIEW
+    cadence_key = "monthly"
+
+    def message(self, params):
+        when = long_date(params["date"])
+        return Message(
+            title=_("Monthly leadership review on %(date)s: %(initiative)s")
+            % {"date": when, "initiative": params["initiative"]},
+            lines=[
+                _(
+                    "The monthly leadership review of %(initiative)s (%(organisation)s) is on "
+                    "%(date)s. It decides whether to continue, adjust, scale up, pause or stop."
+                )
+                % {**params, "date": when},
+                _(
+                    "Record the latest KPI measurements before it, so the review sees current figures."
+                ),
+            ],
+            action=_("Prepare the review"),
+        )
+
+
+class MeasurementOverdue(ReminderKind):
+    """A KPI whose latest measurement is older than its cadence allows: to the KPI owner.
+
+    One reminder when it becomes overdue, and one more each cadence interval while it stays so; a
+    new measurement starts a new episode (the period is the date of the latest value).
+    """
+
+    code = Kind.MEASUREMENT_OVERDUE
+
+    def due(self, now, people):
+        zones = (
+            Initiative.objects.filter(state=State.ACTIVE)
+            .values_list("organisation__time_zone", flat=True)
+            .distinct()
+        )
+        for time_zone in sorted(set(zones)):
+            today = local_now(now, time_zone).date()
+            kpis = KPI.objects.filter(
+                overdue_condition(today),
+                initiative__state=State.ACTIVE,
+                initiative__organisation__time_zone=time_zone,
+            ).select_related("initiative__organisation", "initiative__owner", "owner")
+            for kpi in kpis:
+                recipient = people(kpi.owner or kpi.initiative.owner)
+                if not people.may_see(recipient, kpi.initiative):
+                    continue
+                reference = kpi.latest_date or kpi.baseline_date
+                late = (today - reference).days - ALLOWED_AGE_DAYS[kpi.cadence]
+                episode = (late - 1) // REPEAT_DAYS[kpi.cadence]
+                yield Due(
+                    recipient=recipient,
+                    kind=self.code,
+                    subject=f"kpi:{kpi.pk}",
+                    period=f"{reference.isoformat()}+{episode}",
+                    params={
+                        "kpi": kpi.name,
+                        "initiative": kpi.initiative.title,
+                        "cadence": kpi.cadence,
+                        "since": reference.isoformat(),
+                        "measured": kpi.latest_date is not None,
+                    },
+                    url=f"{kpi.initiative.get_phase_url(Phase.GOALS)}#kpi-{kpi.pk}",
+                    time_zone=time_zone,
+                )
+
+    def message(self, params):
+        values = {
+            **params,
+            "cadence": Cadence(params["cadence"]).label.lower(),
+            "since": short_date(params["since"]),
+        }
+        if params["measured"]:
+            first = _(
+                "The measurement of %(kpi)s (%(initiative)s) is overdue: it is measured "
+                "%(cadence)s, and the latest value is from %(since)s."
+            )
+        else:
+            first = _(
+                "The measurement of %(kpi)s (%(initiative)s) is overdue: it is measured "
+                "%(cadence)s, and nothing has been recorded since the baseline of %(since)s."
+            )
+        return Message(
+            title=_("Measurement overdue: %(kpi)s") % values,
+            lines=[first % values, _("Record a measurement so the KPI's status is current.")],
+            action=_("Record a measurement"),
+        )
+
+
+class PortfolioDigest(ReminderKind):
+    """Once a month, from REMINDERS_DIGEST_DAY: to each leader, their organisations' portfolio."""
+
+    code = Kind.PORTFOLIO_DIGEST
+    email_template = "notifications/email/digest"
+
+    def due(self, now, people):
+        leaders = (
+            Membership.objects.filter(role=Membership.Role.LEADER, user__is_active=True)
+            .select_related("user", "organisation")
+            .order_by("user_id", "organisation__path")
+        )
+        # The digest is the one costly kind to compute, so leaders who have this month's are
+        # passed over here rather than only by the sweep's key check.
+        already = set(
+            Notification.objects.filter(
+                kind=self.code, created_at__gte=now - timedelta(days=32)
+            ).values_list("recipient_id", "period")
+        )
+        seen = set()
+        for membership in leaders:
+            if membership.user_id in seen:
+                continue
+            seen.add(membership.user_id)
+            time_zone = membership.organisation.time_zone
+            today = local_now(now, time_zone).date()
+            period = today.strftime("%Y-%m")
+            if today.day < settings.REMINDERS_DIGEST_DAY or (membership.user_id, period) in already:
+                continue
+            user = people(membership.user)
+            params = self.figures(user, today)
+            if params is None:
+                continue
+            yield Due(
+                recipient=user,
+                kind=self.code,
+                subject="portfolio",
+                period=period,
+                params=params,
+                url=reverse("initiatives:portfolio"),
+                time_zone=time_zone,
+            )
+
+    def figures(self, user, today) -> dict | None:
+        """The leader's portfolio as it stands today, from the portfolio page's own builder."""
+        portfolio = build_portfolio(user, {}, today=today)
+        if not portfolio.rows:
+            return None
+        totals = portfolio.totals
+        statuses = {s.value: 0 for s in Status}
+        for row in portfolio.rows:
+            statuses[row.kpi_status] += 1
+        order = {Status.OFF_TRACK: 0, Status.AT_RISK: 1}
+        attention = sorted(
+            (r for r in portfolio.rows if r.overdue or r.kpi_status in order),
+            key=lambda r: (order.get(r.kpi_status, 2), r.initiative.title.lower()),
+        )
+        return {
+            "month": today.replace(day=1).isoformat(),
+            "count": totals["count"],
+            "planned_eur": str(totals["planned_eur"]),
+            "realised_eur": str(totals["realised_eur"]),
+            "overdue": totals["overdue"],
+            "statuses": statuses,
+            "attention": [
+                {
+                    "initiative": r.initiative.title,
+                    "organisation": r.initiative.organisation.name,
+                    "url": r.initiative.get_absolute_url(),
+                    "status": r.kpi_status,
+                    "overdue_measurements": r.overdue_measurements,
+                    "review_overdue": r.review_overdue,
+                }
+                for r in attention[:DIGEST_ATTENTION_ROWS]
+            ],
+            "more": max(0, len(attention) - DIGEST_ATTENTION_ROWS),
+        }
+
+    def message(self, params):
+        month = formats.date_format(date.fromisoformat(params["month"]), "YEAR_MONTH_FORMAT")
+        statuses = params["statuses"]
+        lines = [
+            ngettext(
+                "Your portfolio has %(count)s initiative.",
+                "Your portfolio has %(count)s initiatives.",
+                params["count"],
+            )
+            % params,
+            _("KPI status: %(off)s off track, %(risk)s at risk, %(on)s on track.")
+            % {
+                "off": statuses.get(Status.OFF_TRACK, 0),
+                "risk": statuses.get(Status.AT_RISK, 0),
+                "on": statuses.get(Status.ON_TRACK, 0),
+            },
+        ]
+        lines.append(
+            _("Benefits: %(planned)s a year planned, %(realised)s realised so far.")
+            % {"planned": eur(params["planned_eur"]), "realised": eur(params["realised_eur"])}
+        )
+        if params["overdue"]:
+            lines.append(
+                ngettext(
+                    "%(overdue)s initiative has an overdue review or measurement.",
+                    "%(overdue)s initiatives have an overdue review or measurement.",
+                    params["overdue"],
+                )
+                % params
+            )
+        rows = [{**row, "status_label": Status(row["status"]).label} for row in params["attention"]]
+        return Message(
+            title=_("Portfolio digest, %(month)s") % {"month": month},
+            lines=lines,
+            action=_("Open the portfolio"),
+            rows=rows,
+        )
+
+
+KINDS: dict[str, ReminderKind] = {
+    kind.code: kind
+    for kind in (WeeklyReview(), MonthlyReview(), MeasurementOverdue(), PortfolioDigest())
+}

@@ -1,0 +1,20 @@
+"""Test settings: the real settings with a throwaway key, fast hashing and a memory outbox.
+
+DATABASE_URL and REDIS_URL still come from the environment, so CI runs against real services.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-key-7f3c1e0b9a2d4c6e8f1a3b5c7d9e0f2a4b6c8d")
+
+from renewal.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SECURE_SSL_REDIRECT = False
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Tests serve static files through Django's finders; WhiteNoise would warn about STATIC_ROOT.
+MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise.")]  # noqa: F405

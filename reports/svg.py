@@ -1,0 +1,99 @@
+"""Charts as inline SVG drawn on the server, so a PDF needs no browser and stays vector."""
+
+from datetime import date
+from decimal import Decimal
+from xml.sax.saxutils import escape
+
+from django.utils import formats
+from django.utils.safestring import mark_safe
+
+WIDTH, HEIGHT = 480, 180
+PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 56, 12, 14, 28
+MAX_MARKERS = 24
+COLOURS = {"actual": "#1f4e8c", "plan": "#8a4b08", "target": "#0b6e4f"}
+
+
+def _number(value) -> str:
+    value = Decimal(str(value)).normalize()
+    if value == value.to_integral():
+        value = value.quantize(Decimal(1))
+    return formats.number_format(value, use_l10n=True, force_grouping=True)
+
+
+def line_chart(series, *, title: str, unit: str = "", target=None, target_label: str = ""):
+    """An SVG line chart of dated series: [(label, kind, [(date, value), ...]), ...].
+
+    `kind` picks the style: "actual" (solid, with points), "plan" (dashed). A horizontal line marks
+    `target`. The chart has a <title> for screen readers; the report prints the numbers beside it.
+    """
+    points = [(d, float(v)) for _, _, data in series for d, v in data if v is not None]
+    if target is not None:
+        points.append((points[0][0] if points else date.today(), float(target)))
+    if not points:
+        return ""
+    days = [d.toordinal() for d, _ in points]
+    values = [v for _, v in points]
+    x0, x1 = min(days), max(days)
+    y0, y1 = min(values), max(values)
+    if x0 == x1:
+        x0, x1 = x0 - 1, x1 + 1
+    margin = (y1 - y0) * 0.08 or abs(y1) * 0.1 or 1
+    y0, y1 = y0 - margin, y1 + margin
+    plot_w = WIDTH - PAD_LEFT - PAD_RIGHT
+    plot_h = HEIGHT - PAD_TOP - PAD_BOTTOM
+
+    def x(d: date) -> float:
+        return PAD_LEFT + (d.toordinal() - x0) / (x1 - x0) * plot_w
+
+    def y(v: float) -> float:
+        return PAD_TOP + (1 - (v - y0) / (y1 - y0)) * plot_h
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" '
+        f'width="{WIDTH}" height="{HEIGHT}" role="img">',
+        f"<title>{escape(title)}</title>",
+        f'<rect x="{PAD_LEFT}" y="{PAD_TOP}" width="{plot_w}" height="{plot_h}" '
+        'fill="#fff" stroke="#c9d0d8"/>',
+    ]
+    for value in (y0 + margin, (y0 + y1) / 2, y1 - margin):
+        parts.append(
+            f'<line x1="{PAD_LEFT}" x2="{WIDTH - PAD_RIGHT}" y1="{y(value):.1f}" '
+            f'y2="{y(value):.1f}" stroke="#e4e9f0"/>'
+            f'<text x="{PAD_LEFT - 4}" y="{y(value) + 3:.1f}" text-anchor="end" '
+            f'font-size="9">{escape(_number(round(value, 2)))}</text>'
+        )
+    for ordinal, anchor in ((x0, "start"), (x1, "end")):
+        when = date.fromordinal(ordinal)
+        parts.append(
+            f'<text x="{x(when):.1f}" y="{HEIGHT - 10}" text-anchor="{anchor}" font-size="9">'
+            f"{escape(formats.date_format(when, 'SHORT_DATE_FORMAT'))}</text>"
+        )
+    if unit:
+        parts.append(f'<text x="4" y="{PAD_TOP + 8}" font-size="9">{escape(unit)}</text>')
+    if target is not None:
+        ty = y(float(target))
+        parts.append(
+            f'<line x1="{PAD_LEFT}" x2="{WIDTH - PAD_RIGHT}" y1="{ty:.1f}" y2="{ty:.1f}" '
+            f'stroke="{COLOURS["target"]}" stroke-width="1.5" stroke-dasharray="2 3"/>'
+            f'<text x="{WIDTH - PAD_RIGHT - 2}" y="{ty - 3:.1f}" text-anchor="end" font-size="9" '
+            f'fill="{COLOURS["target"]}">{escape(target_label)}</text>'
+        )
+    for _, kind, data in series:
+        data = [(d, float(v)) for d, v in data if v is not None]
+        if not data:
+            continue
+        coords = " ".join(f"{x(d):.1f},{y(v):.1f}" for d, v in data)
+        dash = ' stroke-dasharray="6 4"' if kind == "plan" else ""
+        parts.append(
+            f'<polyline points="{coords}" fill="none" stroke="{COLOURS[kind]}" '
+            f'stroke-width="2"{dash}/>'
+        )
+        if kind == "actual":
+            # Points mark each measurement while they are few; on a long series only the latest.
+            marked = data if len(data) <= MAX_MARKERS else data[-1:]
+            parts.extend(
+                f'<circle cx="{x(d):.1f}" cy="{y(v):.1f}" r="2.2" fill="{COLOURS[kind]}"/>'
+                for d, v in marked
+            )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))

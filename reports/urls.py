@@ -1,0 +1,11 @@
+from django.urls import path
+
+from reports import views
+
+app_name = "reports"
+urlpatterns = [
+    path("initiatives/<int:pk>.pdf", views.initiative_pdf, name="initiative"),
+    path("portfolio/", views.portfolio_report, name="portfolio"),
+    path("jobs/<int:pk>/", views.job, name="job"),
+    path("jobs/<int:pk>/download/", views.download, name="download"),
+]

@@ -1,0 +1,69 @@
+from django import forms
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
+
+from renewal import policy
+from renewal.policy import Action
+from reports import render as renderers
+from reports.models import ReportJob
+from reports.pdf import pdf_response
+from reports.tasks import render_portfolio_report
+
+
+def initiative_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """One initiative's report is quick enough to return directly."""
+    initiative = policy.get_initiative(request.user, pk)
+    pdf = renderers.initiative_pdf(initiative, request.LANGUAGE_CODE)
+    return pdf_response(pdf, f"initiative-{initiative.pk}.pdf")
+
+
+class PortfolioReportForm(forms.Form):
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The monthly report is for leadership: the organisations where the user decides.
+        self.fields["organisation"].queryset = policy.organisations_for(user, Action.DECIDE)
+
+
+def portfolio_report(request: HttpRequest) -> HttpResponse:
+    """Ask for the monthly portfolio report; it renders in the background."""
+    form = PortfolioReportForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        job = ReportJob.objects.create(
+            requested_by=request.user,
+            organisation=form.cleaned_data["organisation"],
+            language=request.LANGUAGE_CODE,
+        )
+        transaction.on_commit(lambda: render_portfolio_report.delay(job.pk))
+        return redirect(job)
+    jobs = ReportJob.objects.filter(requested_by=request.user).select_related("organisation")[:10]
+    return render(request, "reports/portfolio.html", {"form": form, "jobs": jobs})
+
+
+def _own_job(request, pk) -> ReportJob:
+    # A report is its requester's: others get 404, as for anything outside their organisations.
+    return get_object_or_404(
+        ReportJob.objects.select_related("organisation"), pk=pk, requested_by=request.user
+    )
+
+
+def job(request: HttpRequest, pk: int) -> HttpResponse:
+    """The job's progress; htmx polls the status region until the file is ready."""
+    report_job = _own_job(request, pk)
+    template = "reports/job.html#status" if request.htmx else "reports/job.html"
+    return render(request, template, {"job": report_job})
+
+
+def download(request: HttpRequest, pk: int) -> HttpResponse:
+    report_job = _own_job(request, pk)
+    if report_job.state != ReportJob.State.DONE or not report_job.file:
+        raise Http404
+    return FileResponse(
+        default_storage.open(report_job.file.name, "rb"),
+        content_type="application/pdf",
+        filename=report_job.file.name.rsplit("/", 1)[-1],
+    )

@@ -1,0 +1,145 @@
+"""axe-core finds no WCAG 2.1 A/AA violations on the main pages, charts and error states included."""
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+from initiatives.models import Initiative
+
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_21_AA}, "resultTypes": ["violations"]}
+WITH_KPIS = "Digital environmental permit service"
+
+
+@pytest.fixture(scope="module")
+def axe() -> Axe:
+    return Axe()
+
+
+def describe(violations: list[dict]) -> str:
+    """Each violation with its rule, what to do and where, so it can be fixed from the output."""
+    lines = []
+    for violation in violations:
+        lines.append(
+            f"\n[{violation['impact']}] {violation['id']}: {violation['help']}\n"
+            f"    {violation['helpUrl']}"
+        )
+        for node in violation["nodes"]:
+            lines.append(f"  - at {' '.join(map(str, node['target']))}")
+            lines.append(f"    {node['html'][:200]}")
+            for summary_line in node.get("failureSummary", "").splitlines():
+                lines.append(f"      {summary_line}")
+    return "\n".join(lines)
+
+
+def assert_accessible(page: Page, axe: Axe, what: str) -> None:
+    violations = axe.run(page, options=AXE_OPTIONS).response["violations"]
+    assert not violations, (
+        f"{len(violations)} accessibility violation(s) on {what} ({page.url}):"
+        + describe(violations)
+    )
+
+
+def initiative_pk(title: str) -> int:
+    return Initiative.objects.get(title=title).pk
+
+
+def wait_for_charts(page: Page) -> None:
+    charts = page.locator(".chart[data-figure]")
+    expect(charts.first).to_be_visible()
+    for index in range(charts.count()):
+        expect(charts.nth(index)).to_have_attribute("data-points", re.compile(r"^\d+$"))
+
+
+def test_login_page(page: Page, axe, server_url, browser_problems):
+    page.goto(f"{server_url}/accounts/login/")
+    expect(page.get_by_role("heading", level=1, name="Sign in")).to_be_visible()
+    assert_accessible(page, axe, "the login page")
+    assert not browser_problems, "\n".join(browser_problems)
+
+
+def test_login_page_with_error(page: Page, axe, server_url):
+    page.goto(f"{server_url}/accounts/login/")
+    page.get_by_label("Username").fill("member")
+    page.get_by_label("Password").fill("wrong")
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    assert_accessible(page, axe, "the login page with an error")
+
+
+def test_initiative_list(page: Page, axe, login, browser_problems):
+    login(page, "leader")
+    expect(page.get_by_role("link", name=WITH_KPIS)).to_be_visible()
+    assert_accessible(page, axe, "the initiative list")
+    assert not browser_problems, "\n".join(browser_problems)
+
+
+@pytest.mark.parametrize(
+    ("username", "title"),
+    [
+        ("leader", "Regulatory impact assessment templates"),  # phase 1, gate can be approved
+        ("leader", "Self-service for company changes"),  # phase 1, gate criteria missing
+        ("leader", "Shared case-management platform for supervision"),  # phase 2
+        ("leader", "Automated completeness check for permit applications"),  # phase 3
+        ("leader", WITH_KPIS),  # phase 4
+        ("leader", "Online trade register notifications"),  # phase 5
+        ("leader", "Permit guidance chatbot"),  # stopped
+        ("cityleader", "Building permit e-service"),  # completed
+        ("member", WITH_KPIS),  # a team member: edit links, no gate decision
+    ],
+)
+def test_initiative_page(page: Page, axe, login, server_url, browser_problems, username, title):
+    login(page, username)
+    page.goto(f"{server_url}/initiatives/{initiative_pk(title)}/")
+    expect(page.get_by_role("heading", level=1, name=title)).to_be_visible()
+    expect(page.get_by_role("navigation", name="Phases").get_by_role("link").first).to_be_visible()
+    if page.locator(".chart[data-figure]").count():
+        wait_for_charts(page)
+    assert_accessible(page, axe, f"the initiative page of {title!r} as {username}")
+    assert not browser_problems, "\n".join(browser_problems)
+
+
+def test_phase_1_with_kpis_and_charts(page: Page, axe, login, server_url, browser_problems):
+    login(page, "member")
+    page.goto(f"{server_url}/initiatives/{initiative_pk(WITH_KPIS)}/phase/1/")
+    expect(page.get_by_role("heading", name="Phase 1: Goals and metrics")).to_be_visible()
+    expect(page.locator("article.kpi-card")).to_have_count(3)
+    wait_for_charts(page)
+    assert_accessible(page, axe, "the Phase 1 workspace")
+    assert not browser_problems, "\n".join(browser_problems)
+
+
+def test_phase_1_measurement_error(page: Page, axe, login, server_url):
+    """The KPI card as htmx returns it with errors in the inline measurement form."""
+    login(page, "member")
+    page.goto(f"{server_url}/initiatives/{initiative_pk(WITH_KPIS)}/phase/1/")
+    card_id = page.locator("article.kpi-card").first.get_attribute("id")
+    card = page.locator(f"#{card_id}")
+    card.get_by_label(re.compile(r"^Value")).fill("abc")
+    card.get_by_role("button", name="Add", exact=True).click()
+    expect(card.get_by_role("alert")).to_be_visible()
+    wait_for_charts(page)
+    assert_accessible(page, axe, "the Phase 1 workspace with a measurement error")
+
+
+def test_history_page(page: Page, axe, login, server_url, browser_problems):
+    login(page, "leader")
+    page.goto(f"{server_url}/initiatives/{initiative_pk(WITH_KPIS)}/history/")
+    expect(page.get_by_role("heading", level=1, name="History")).to_be_visible()
+    assert_accessible(page, axe, "the history page")
+    assert not browser_problems, "\n".join(browser_problems)
+
+
+def test_new_initiative_form_with_errors(page: Page, axe, login, server_url, browser_problems):
+    login(page, "leader")
+    page.get_by_role("link", name="New initiative").click()
+    expect(page.get_by_role("heading", level=1, name="New initiative")).to_be_visible()
+    assert_accessible(page, axe, "the new-initiative form")
+
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_role("alert")).to_contain_text("Please correct the fields marked below")
+    expect(page.locator(".field--error").first).to_be_visible()
+    assert_accessible(page, axe, "the new-initiative form with validation errors")
+    assert not browser_problems, "\n".join(browser_problems)

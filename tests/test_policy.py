@@ -1,0 +1,208 @@
+"""Who may see and do what: the organisation tree, roles, owners, officers and administrators."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.urls import reverse
+from pytest_django.asserts import assertContains
+
+from organisations.models import Membership, Organisation
+from renewal import policy
+from renewal.policy import Action
+
+Role = Membership.Role
+
+
+@pytest.fixture
+def ministry_initiative(make_initiative, ministry, leader):
+    return make_initiative(ministry, leader, title="Ministry-wide benefits tracking")
+
+
+@pytest.fixture
+def agency_b_initiative(make_initiative, agency_b, leader):
+    return make_initiative(agency_b, leader, title="Online trade register notifications")
+
+
+@pytest.fixture
+def city_initiative(make_initiative, municipality, outsider):
+    return make_initiative(municipality, outsider, title="Home care route optimisation")
+
+
+def test_leader_of_the_ministry_sees_initiatives_of_its_agencies(
+    leader, initiative, agency_b_initiative, ministry_initiative, city_initiative
+):
+    visible = set(policy.initiatives_for(leader))
+
+    assert visible == {initiative, agency_b_initiative, ministry_initiative}
+    assert policy.role_in(leader, initiative.organisation) == Role.LEADER
+
+
+def test_member_of_an_agency_does_not_see_its_parent_or_sibling(
+    member, initiative, agency_b_initiative, ministry_initiative
+):
+    assert set(policy.initiatives_for(member)) == {initiative}
+    with pytest.raises(Http404):
+        policy.get_initiative(member, ministry_initiative.pk)
+    with pytest.raises(Http404):
+        policy.get_initiative(member, agency_b_initiative.pk)
+
+
+def test_outsider_does_not_see_another_organisations_initiative(outsider, initiative):
+    assert initiative not in policy.initiatives_for(outsider)
+    assert not policy.can(outsider, Action.VIEW, initiative)
+    with pytest.raises(Http404):
+        policy.get_initiative(outsider, initiative.pk)
+
+
+def test_sub_organisation_access_follows_the_tree_when_an_agency_moves(
+    leader, member, initiative, municipality
+):
+    agency = initiative.organisation
+    agency.parent = municipality
+    agency.save()
+
+    assert initiative not in policy.initiatives_for(leader)
+    assert initiative in policy.initiatives_for(member)
+
+
+def test_strongest_role_wins_when_a_user_holds_several(viewer, agency_a, initiative):
+    # Viewer of the whole ministry and, on top of that, a product team member in agency A.
+    Membership.objects.create(user=viewer, organisation=agency_a, role=Role.MEMBER)
+
+    assert policy.role_in(viewer, agency_a) == Role.MEMBER
+    assert policy.can(viewer, Action.EDIT, initiative)
+    assert not policy.can(viewer, Action.DECIDE, initiative)
+
+
+def test_weaker_role_lower_in_the_tree_does_not_weaken_a_leader(leader, agency_a, initiative):
+    Membership.objects.create(user=leader, organisation=agency_a, role=Role.VIEWER)
+
+    assert policy.role_in(leader, agency_a) == Role.LEADER
+    assert policy.can(leader, Action.DECIDE, initiative)
+
+
+def test_stronger_role_in_one_agency_does_not_reach_its_sibling(
+    viewer, agency_a, agency_b_initiative
+):
+    Membership.objects.create(user=viewer, organisation=agency_a, role=Role.MEMBER)
+
+    assert policy.can(viewer, Action.VIEW, agency_b_initiative)
+    with pytest.raises(PermissionDenied):
+        policy.get_initiative(viewer, agency_b_initiative.pk, Action.EDIT)
+
+
+def test_member_may_edit_but_not_decide(member, initiative):
+    assert policy.can(member, Action.EDIT, initiative)
+    assert not policy.can(member, Action.DECIDE, initiative)
+    with pytest.raises(PermissionDenied):
+        policy.get_initiative(member, initiative.pk, Action.DECIDE)
+
+
+def test_owner_may_decide_on_their_own_initiative(make_initiative, agency_a, member):
+    owned = make_initiative(agency_a, member, title="Permit guidance chatbot")
+
+    assert policy.can(member, Action.DECIDE, owned)
+    assert policy.get_initiative(member, owned.pk, Action.DECIDE) == owned
+
+
+def test_owner_without_a_role_in_the_organisation_may_not_decide(
+    make_initiative, agency_a, outsider
+):
+    owned = make_initiative(agency_a, outsider, title="Permit guidance chatbot")
+
+    assert not policy.can(outsider, Action.DECIDE, owned)
+    with pytest.raises(Http404):
+        policy.get_initiative(outsider, owned.pk, Action.DECIDE)
+
+
+def test_viewer_may_read_but_not_edit(viewer, initiative):
+    assert policy.get_initiative(viewer, initiative.pk) == initiative
+    assert not policy.can(viewer, Action.EDIT, initiative)
+    with pytest.raises(PermissionDenied):
+        policy.get_initiative(viewer, initiative.pk, Action.EDIT)
+
+
+def test_viewer_may_not_create_initiatives(viewer):
+    assert not policy.organisations_for(viewer, Action.CREATE).exists()
+
+
+def test_member_may_create_initiatives_only_in_their_own_subtree(member, agency_a):
+    assert list(policy.organisations_for(member, Action.CREATE)) == [agency_a]
+
+
+def test_officer_sees_no_initiatives_while_there_is_no_funding(
+    officer, initiative, city_initiative
+):
+    assert not policy.initiatives_for(officer).exists()
+    assert not policy.organisations_for(officer).exists()
+    with pytest.raises(Http404):
+        policy.get_initiative(officer, initiative.pk)
+
+
+def test_superuser_sees_and_decides_everything(superuser, initiative, city_initiative):
+    assert set(policy.initiatives_for(superuser)) == {initiative, city_initiative}
+    assert policy.can(superuser, Action.DECIDE, city_initiative)
+    assert policy.get_initiative(superuser, initiative.pk, Action.DECIDE) == initiative
+
+
+def test_anonymous_user_sees_nothing(initiative):
+    anonymous = AnonymousUser()
+
+    assert not policy.initiatives_for(anonymous).exists()
+    with pytest.raises(Http404):
+        policy.get_initiative(anonymous, initiative.pk)
+
+
+def test_kpi_is_checked_through_its_initiative(kpi, member, viewer, outsider):
+    assert policy.get_kpi(member, kpi.pk, Action.EDIT) == kpi
+    with pytest.raises(PermissionDenied):
+        policy.get_kpi(viewer, kpi.pk, Action.EDIT)
+    with pytest.raises(Http404):
+        policy.get_kpi(outsider, kpi.pk)
+
+
+def test_a_missing_or_malformed_id_is_not_found(leader):
+    with pytest.raises(Http404):
+        policy.get_initiative(leader, 999_999)
+    with pytest.raises(Http404):
+        policy.get_initiative(leader, "not-a-number")
+
+
+# The tree, kept by administrators -----------------------------------------------------------------
+
+
+def test_administrator_creates_a_top_level_organisation_in_the_admin(superuser_client):
+    response = superuser_client.post(
+        reverse("admin:organisations_organisation_add"),
+        {
+            "name": "Wellbeing Services County of Päijät-Häme",
+            "kind": "wellbeing_county",
+            "time_zone": "Europe/Helsinki",
+            "_save": "Save",
+        },
+    )
+
+    assert response.status_code == 302
+    county = Organisation.objects.get(name="Wellbeing Services County of Päijät-Häme")
+    assert county.parent is None
+    assert county.path == f"/{county.pk}/"
+
+
+def test_administrator_cannot_put_an_organisation_inside_its_own_subtree(
+    superuser_client, ministry, agency_a
+):
+    response = superuser_client.post(
+        reverse("admin:organisations_organisation_change", args=[ministry.pk]),
+        {
+            "name": ministry.name,
+            "kind": ministry.kind,
+            "parent": agency_a.pk,
+            "time_zone": "Europe/Helsinki",
+            "_save": "Save",
+        },
+    )
+
+    assertContains(response, "An organisation cannot be inside itself.")
+    ministry.refresh_from_db()
+    assert ministry.parent is None

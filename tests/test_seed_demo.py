@@ -1,0 +1,90 @@
+"""The demo data command: what `make run` shows a first-time visitor."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from initiatives.models import GateDecision, Initiative
+from metrics.models import KPI, Measurement
+from organisations.models import Membership, Organisation, User
+from renewal import policy
+from renewal.models import AuditEntry
+
+DEMO_USERS = {"leader", "member", "viewer", "officer", "outsider", "registrar", "cityleader"}
+
+
+def seed() -> str:
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def counts() -> dict[str, int]:
+    return {
+        model.__name__: model.objects.count()
+        for model in (
+            Organisation,
+            User,
+            Membership,
+            Initiative,
+            KPI,
+            Measurement,
+            GateDecision,
+            AuditEntry,
+        )
+    }
+
+
+@pytest.fixture
+def debug(settings):
+    settings.DEBUG = True
+
+
+def test_seed_demo_creates_the_demo_organisations_users_and_initiatives(db, debug):
+    output = seed()
+
+    assert "Demo data ready: 5 organisations, 8 users (password 'demo'), 12 new initiatives." in (
+        output
+    )
+    assert Organisation.objects.count() == 5
+    ministry = Organisation.objects.get(kind=Organisation.Kind.MINISTRY)
+    assert ministry.children.count() == 2
+    assert set(User.objects.values_list("username", flat=True)) == DEMO_USERS | {"admin"}
+    assert User.objects.get(username="admin").is_superuser
+    assert User.objects.get(username="leader").check_password("demo")
+    assert Initiative.objects.count() == 12
+    assert set(Initiative.objects.values_list("phase", flat=True)) == {1, 2, 3, 4, 5}
+
+
+def test_seeded_personas_see_what_the_demo_promises(db, debug):
+    seed()
+    users = {user.username: user for user in User.objects.all()}
+
+    assert policy.initiatives_for(users["leader"]).count() == 8
+    assert policy.initiatives_for(users["member"]).count() == 4
+    assert policy.initiatives_for(users["viewer"]).count() == 8
+    assert policy.initiatives_for(users["outsider"]).count() == 4
+    # The officer sees the six initiatives that applied to Sitra (not the draft's, not the city's).
+    assert policy.initiatives_for(users["officer"]).count() == 6
+    assert not policy.initiatives_for(users["officer"]).filter(organisation__kind="municipality")
+
+
+def test_seed_demo_is_safe_to_run_twice(db, debug):
+    seed()
+    first = counts()
+
+    output = seed()
+
+    assert counts() == first
+    assert "0 new initiatives" in output
+
+
+def test_seed_demo_refuses_to_run_with_debug_off(db, settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="Refusing to create users with the password 'demo'"):
+        seed()
+
+    assert not User.objects.exists()
+    assert not Organisation.objects.exists()
