@@ -350,9 +350,7 @@ def test_a_member_may_record_the_other_decisions(member_client, initiative, revi
     assert initiative.state == State.ACTIVE
 
 
-def test_a_stopped_initiative_takes_no_more_reviews(
-    leader, leader_client, initiative, review_data
-):
+def test_a_stopped_initiative_takes_no_more_reviews(leader, leader_client, initiative, review_data):
     initiative.stop(leader, "Stopped in the steering group.")
 
     response = record(leader_client, initiative, review_data(decision="stop"))
