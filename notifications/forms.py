@@ -12,6 +12,10 @@ HELP = {
     Kind.PORTFOLIO_DIGEST: _(
         "Once a month, if you lead an organisation: its portfolio at a glance."
     ),
+    Kind.FUNDING_COMMITMENT: _(
+        "When a benefit your initiative committed to in a granted funding application is due "
+        "soon or overdue."
+    ),
 }
 
 

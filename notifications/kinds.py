@@ -3,34 +3,38 @@
 A kind answers two questions. `due(now, people)` reads the database and yields a `Due` for every
 reminder that should exist at `now`; it never looks at what was already sent (the sweep does, by
 the unique key). `message(params)` turns the facts stored with the reminder into text in the
-active language. A new kind (funding commitments, once the funding app exists) is one more class
-here and one more `Kind` choice; the sweep, delivery, preferences and pages take it as it comes.
+active language. A new kind is one more class here and one more `Kind` choice; the sweep,
+delivery, preferences and pages take it as it comes.
 
 Every window is wide enough to survive a missed sweep: a review reminder is due from
 REMINDERS_REVIEW_LEAD_DAYS before the review until the end of the review day, an overdue
-measurement until a measurement arrives, the digest for the whole month.
+measurement until a measurement arrives, the digest for the whole month, a committed benefit
+from REMINDERS_COMMITMENT_LEAD_DAYS before its date until it is realised.
 """
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
+from funding.models import ApplicationState, CommittedBenefit
 from initiatives.figures import next_reviews
-from initiatives.models import Initiative, Phase, State
+from initiatives.models import BenefitUnit, Initiative, Phase, RealisedBenefit, State
 from initiatives.portfolio import build_portfolio, overdue_condition
 from metrics.models import KPI, Cadence
 from metrics.status import ALLOWED_AGE_DAYS, Status
 from notifications.models import Kind, Notification
 from organisations.models import Membership
 from renewal import policy
-from renewal.templatetags.renewal import eur
+from renewal.templatetags.renewal import eur, number
 
 # While a measurement stays overdue, it is reminded again once per cadence interval.
 REPEAT_DAYS = {Cadence.WEEKLY: 7, Cadence.MONTHLY: 30, Cadence.QUARTERLY: 91}
@@ -85,6 +89,13 @@ def short_date(value: date | str) -> str:
     """ "1 October 2026" in the active language's own word order and month form."""
     value = date.fromisoformat(value) if isinstance(value, str) else value
     return formats.date_format(value, pgettext("date format", "j F Y"))
+
+
+def benefit_amount(value: str, unit: str) -> str:
+    """ "180 000 €" for euros a year, "2,5 FTE" otherwise, in the active language."""
+    if unit == BenefitUnit.EUR_PER_YEAR:
+        return eur(value)
+    return f"{number(Decimal(value))} {BenefitUnit(unit).label}"
 
 
 class ReminderKind:
@@ -368,7 +379,113 @@ class PortfolioDigest(ReminderKind):
         )
 
 
+class FundingCommitment(ReminderKind):
+    """A benefit committed in a granted funding application, not yet realised in full: to the
+    initiative's owner, once before its expected date and, while it stays short, once a month
+    after it. The officer's overdue list shows the same benefits; this makes sure the owner
+    hears of them first.
+    """
+
+    code = Kind.FUNDING_COMMITMENT
+    REPEAT_DAYS = 30
+
+    def due(self, now, people):
+        lead = settings.REMINDERS_COMMITMENT_LEAD_DAYS
+        committed = list(
+            CommittedBenefit.objects.filter(
+                commitment__application__state=ApplicationState.GRANTED,
+                commitment__application__initiative__state=State.ACTIVE,
+                is_disbenefit=False,
+                quantity__gt=0,
+                expected_date__isnull=False,
+            ).select_related(
+                "commitment__application__initiative__organisation",
+                "commitment__application__initiative__owner",
+                "commitment__application__call",
+            )
+        )
+        realised = dict(
+            RealisedBenefit.objects.filter(
+                benefit_id__in=[c.benefit_id for c in committed if c.benefit_id]
+            )
+            .values("benefit_id")
+            .annotate(total=Sum("amount"))
+            .values_list("benefit_id", "total")
+        )
+        for benefit in committed:
+            application = benefit.commitment.application
+            initiative = application.initiative
+            time_zone = initiative.organisation.time_zone
+            today = local_now(now, time_zone).date()
+            days_to_go = (benefit.expected_date - today).days
+            so_far = realised.get(benefit.benefit_id) or 0
+            if days_to_go > lead or so_far >= benefit.quantity:
+                continue
+            if days_to_go >= 0:
+                period = "upcoming"
+            else:
+                period = f"overdue+{(-days_to_go - 1) // self.REPEAT_DAYS}"
+            recipient = people(initiative.owner)
+            if not people.may_see(recipient, initiative):
+                continue
+            yield Due(
+                recipient=recipient,
+                kind=self.code,
+                subject=f"committed_benefit:{benefit.pk}",
+                period=period,
+                params={
+                    "benefit": benefit.description,
+                    "initiative": initiative.title,
+                    "call": application.call.name,
+                    "date": benefit.expected_date.isoformat(),
+                    "quantity": str(benefit.quantity),
+                    "realised": str(so_far),
+                    "unit": benefit.unit,
+                    "overdue": days_to_go < 0,
+                },
+                url=application.get_absolute_url(),
+                time_zone=time_zone,
+            )
+
+    def message(self, params):
+        values = {
+            **params,
+            "date": short_date(params["date"]),
+            "quantity": benefit_amount(params["quantity"], params["unit"]),
+            "realised": benefit_amount(params["realised"], params["unit"]),
+        }
+        if params["overdue"]:
+            title = _("Committed benefit overdue: %(benefit)s")
+            first = _(
+                "%(initiative)s committed to %(quantity)s of “%(benefit)s” by %(date)s in its "
+                "funding application. %(realised)s has been recorded as realised."
+            )
+        else:
+            title = _("Committed benefit due on %(date)s: %(benefit)s")
+            first = _(
+                "%(initiative)s committed to %(quantity)s of “%(benefit)s” by %(date)s in its "
+                "funding application. So far %(realised)s has been recorded as realised."
+            )
+        return Message(
+            title=title % values,
+            lines=[
+                first % values,
+                _(
+                    "Record what has been realised, or explain the delay in the next review: "
+                    "the funder's officer sees the same comparison."
+                ),
+            ],
+            action=_("Open the funding application"),
+        )
+
+
 KINDS: dict[str, ReminderKind] = {
     kind.code: kind
-    for kind in (WeeklyReview(), MonthlyReview(), MeasurementOverdue(), PortfolioDigest())
+    for kind in (
+        WeeklyReview(),
+        MonthlyReview(),
+        MeasurementOverdue(),
+        PortfolioDigest(),
+        FundingCommitment(),
+    )
 }

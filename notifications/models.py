@@ -17,6 +17,7 @@ class Kind(models.TextChoices):
     MONTHLY_REVIEW = "monthly_review", _("Monthly leadership review coming up")
     MEASUREMENT_OVERDUE = "measurement_overdue", _("KPI measurement overdue")
     PORTFOLIO_DIGEST = "portfolio_digest", _("Monthly portfolio digest")
+    FUNDING_COMMITMENT = "funding_commitment", _("Committed benefit due or overdue")
 
 
 class EmailStatus(models.TextChoices):

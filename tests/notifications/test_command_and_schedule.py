@@ -30,6 +30,7 @@ def test_dry_run_says_what_would_be_sent_and_records_nothing(reviewed, outbox):
             "monthly_review": 0,
             "measurement_overdue": 0,
             "portfolio_digest": 1,
+            "funding_commitment": 0,
         },
         "total": 3,
         "dry_run": True,

@@ -146,6 +146,7 @@ def test_email_choices_are_saved_per_kind(member_client, member):
         Kind.MONTHLY_REVIEW: True,
         Kind.MEASUREMENT_OVERDUE: False,
         Kind.PORTFOLIO_DIGEST: True,
+        Kind.FUNDING_COMMITMENT: False,
     }
 
 
