@@ -12,6 +12,11 @@ it. The personas are the people of the product specification:
 `initiative` is a phase-1 initiative of agency A owned by `leader`, with `member` on its team.
 `kpi` is one of its KPIs with a baseline and a target; `measurements` are three monthly values.
 Each persona has a client already signed in: `leader_client`, `member_client`, ...
+
+Funding: `call` is an open Sitra call; `benefit` a benefit of `initiative`. `draft` is a draft
+application of `initiative`; `submitted` the same application submitted, so its commitments (the
+`kpi` and `benefit`) are frozen; `in_review` and `granted` the same, taken up and granted by
+`officer`.
 """
 
 from datetime import timedelta
@@ -21,7 +26,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from initiatives.models import Initiative
+from funding.models import FundingApplication, FundingCall
+from initiatives.models import Benefit, BenefitKind, BenefitUnit, Initiative
 from metrics.models import KPI, Cadence, Direction, Measurement, ValueArea
 from organisations.models import Membership, Organisation, User
 
@@ -237,3 +243,70 @@ def form_data():
     Take the form from a GET's `response.context["form"]`, as the person saw it.
     """
     return _form_data
+
+
+# Funding ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def call(funder):
+    today = timezone.localdate()
+    return FundingCall.objects.create(
+        funder=funder,
+        name="Sitra renewal call",
+        opens_on=today - timedelta(days=30),
+        closes_on=today + timedelta(days=30),
+        budget=Decimal(1_000_000),
+    )
+
+
+@pytest.fixture
+def benefit(initiative, leader):
+    return Benefit.objects.create(
+        initiative=initiative,
+        description="Lower handling cost per permit",
+        kind=BenefitKind.CASHABLE,
+        quantity=Decimal(180000),
+        unit=BenefitUnit.EUR_PER_YEAR,
+        expected_date=timezone.localdate() + timedelta(days=200),
+        owner=leader,
+    )
+
+
+@pytest.fixture
+def make_application(call):
+    def make(initiative, **fields) -> FundingApplication:
+        today = timezone.localdate()
+        values = {
+            "amount_requested": Decimal(250000),
+            "period_start": today,
+            "period_end": today + timedelta(days=365),
+            "created_by": initiative.owner,
+        }
+        values.update(fields)
+        return FundingApplication.objects.create(initiative=initiative, call=call, **values)
+
+    return make
+
+
+@pytest.fixture
+def draft(make_application, initiative, kpi, benefit):
+    return make_application(initiative)
+
+
+@pytest.fixture
+def submitted(draft, leader):
+    draft.submit(leader)
+    return draft
+
+
+@pytest.fixture
+def in_review(submitted, officer):
+    submitted.start_review(officer)
+    return submitted
+
+
+@pytest.fixture
+def granted(in_review, officer):
+    in_review.grant(officer, "Granted: report the processing time quarterly.")
+    return in_review

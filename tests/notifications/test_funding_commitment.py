@@ -13,14 +13,6 @@ from initiatives.models import Benefit, BenefitKind, BenefitUnit, RealisedBenefi
 from initiatives.models.planning import ShowsIn
 from notifications.models import EmailPreference, EmailStatus, Kind, Notification
 from notifications.services import sweep
-from tests.funding.conftest import (  # noqa: F401 (fixtures)
-    call,
-    draft,
-    granted,
-    in_review,
-    make_application,
-    submitted,
-)
 from tests.notifications.conftest import at
 
 pytestmark = pytest.mark.django_db
