@@ -19,16 +19,17 @@ from django.views.decorators.http import require_GET, require_POST
 
 from notifications.forms import EmailPreferencesForm
 from notifications.models import Notification
+from renewal import policy
 
 PAGE_SIZE = 25
 
 
 def _own(request, pk) -> Notification:
-    return get_object_or_404(Notification, pk=pk, recipient=request.user)
+    return get_object_or_404(policy.notifications_for(request.user), pk=pk)
 
 
 def _count_html(request, oob: bool = False) -> str:
-    unread = request.user.notifications.unread().count()
+    unread = policy.notifications_for(request.user).unread().count()
     # Fetched by htmx, this view is not the page the link sits on: ask htmx which page that is.
     page = urlsplit(request.htmx.current_url or "").path if request.htmx else request.path
     current = page.startswith(reverse("notifications:list"))
@@ -38,11 +39,13 @@ def _count_html(request, oob: bool = False) -> str:
 
 @require_GET
 def notification_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(request.user.notifications.all(), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(policy.notifications_for(request.user).all(), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "notifications/list.html",
-        {"page": page, "unread": request.user.notifications.unread().count()},
+        {"page": page, "unread": policy.notifications_for(request.user).unread().count()},
     )
 
 
@@ -82,7 +85,7 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def read_all(request: HttpRequest) -> HttpResponse:
-    marked = request.user.notifications.unread().update(read_at=timezone.now())
+    marked = policy.notifications_for(request.user).unread().update(read_at=timezone.now())
     if marked:
         messages.success(request, _("All notifications are marked read."))
     return redirect("notifications:list")

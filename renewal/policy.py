@@ -182,6 +182,15 @@ def applications_for(user) -> QuerySet:
     return own | reviewable_applications(user)
 
 
+def notifications_for(user) -> QuerySet:
+    """A person's own reminders: nobody, administrators included, reads another's in the app."""
+    from notifications.models import Notification
+
+    if not user.is_authenticated:
+        return Notification.objects.none()
+    return Notification.objects.filter(recipient=user)
+
+
 def _member_initiatives(user) -> QuerySet:
     from initiatives.models import Initiative
 

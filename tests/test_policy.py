@@ -5,6 +5,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 from pytest_django.asserts import assertContains
 
 from organisations.models import Membership, Organisation
@@ -206,3 +207,21 @@ def test_administrator_cannot_put_an_organisation_inside_its_own_subtree(
     assertContains(response, "An organisation cannot be inside itself.")
     ministry.refresh_from_db()
     assert ministry.parent is None
+
+
+def test_notifications_are_only_ever_the_recipients_own(leader, member, superuser):
+    from notifications.models import Kind, Notification
+
+    mine = Notification.objects.create(
+        recipient=member,
+        kind=Kind.WEEKLY_REVIEW,
+        subject="initiative:1",
+        period="2026-11-24",
+        url="/",
+        created_at=timezone.now(),
+    )
+
+    assert list(policy.notifications_for(member)) == [mine]
+    assert not policy.notifications_for(leader).exists()
+    assert not policy.notifications_for(superuser).exists()
+    assert not policy.notifications_for(AnonymousUser()).exists()
