@@ -67,6 +67,15 @@ def parse_moment(text: str) -> datetime:
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
+def last_daytime(now: datetime, time_zone: str) -> datetime:
+    """`now`, or when that is in the quiet hours, the last noon before it in that time zone."""
+    if not in_quiet_hours(now, time_zone):
+        return now
+    local = local_now(now, time_zone)
+    noon = local.replace(hour=12, minute=0, second=0, microsecond=0)
+    return noon if noon <= local else noon - timedelta(days=1)
+
+
 def in_quiet_hours(now: datetime, time_zone: str) -> bool:
     """Whether it is night where the recipient is (REMINDERS_QUIET_HOURS_START–END, local)."""
     start, end = settings.REMINDERS_QUIET_HOURS_START, settings.REMINDERS_QUIET_HOURS_END
@@ -78,8 +87,11 @@ def in_quiet_hours(now: datetime, time_zone: str) -> bool:
     return start <= hour < end
 
 
-def sweep(now: datetime, *, dry_run: bool = False) -> SweepResult:
-    """Record every reminder due at `now` that does not exist yet, then deliver pending e-mail."""
+def sweep(now: datetime, *, dry_run: bool = False, deliver: bool = True) -> SweepResult:
+    """Record every reminder due at `now` that does not exist yet, then deliver pending e-mail.
+
+    With `deliver=False` the e-mail waits, pending, for the next sweep (the demo data does this).
+    """
     result = SweepResult(dry_run=dry_run)
     people = People()
     for kind in KINDS.values():
@@ -97,7 +109,7 @@ def sweep(now: datetime, *, dry_run: bool = False) -> SweepResult:
             wants = bool(reminder.recipient.email) and reminder.recipient.pk not in no_email
             if reminder_record(reminder, now, email=wants):
                 result.created[kind.code] += 1
-    if not dry_run:
+    if deliver and not dry_run:
         result.emails_sent, result.emails_failed = emails_deliver(now)
     logger.info(
         "reminder sweep at %s: %s; e-mails sent %s, failed %s",

@@ -1,12 +1,16 @@
 """The demo data command: what `make run` shows a first-time visitor."""
 
 import io
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from initiatives.models import GateDecision, Initiative
 from metrics.models import KPI, Measurement
+from notifications.models import EmailStatus, Kind, Notification
+from notifications.services import last_daytime
 from organisations.models import Membership, Organisation, User
 from renewal import policy
 from renewal.models import AuditEntry
@@ -44,7 +48,7 @@ def debug(settings):
 def test_seed_demo_creates_the_demo_organisations_users_and_initiatives(db, debug):
     output = seed()
 
-    assert "Demo data ready: 5 organisations, 8 users (password 'demo'), 12 new initiatives." in (
+    assert "Demo data ready: 5 organisations, 8 users (password 'demo'), 12 new initiatives," in (
         output
     )
     assert Organisation.objects.count() == 5
@@ -77,7 +81,30 @@ def test_seed_demo_is_safe_to_run_twice(db, debug):
     output = seed()
 
     assert counts() == first
-    assert "0 new initiatives" in output
+    assert "0 new initiatives, 0 new reminders." in output
+
+
+def test_the_demo_leader_finds_reminders_waiting_and_nothing_was_e_mailed(db, debug, mailoutbox):
+    seed()
+    leader = User.objects.get(username="leader")
+
+    reminders = policy.notifications_for(leader)
+    assert reminders.filter(kind=Kind.PORTFOLIO_DIGEST).count() == 1
+    assert reminders.unread().count() >= 1
+    assert not mailoutbox
+    assert set(Notification.objects.values_list("email_status", flat=True)) <= {
+        EmailStatus.PENDING,
+        EmailStatus.NOT_WANTED,
+    }
+
+
+def test_the_demo_reminders_are_recorded_at_daytime_even_at_night(db, debug):
+    night = datetime(2026, 11, 23, 2, 30, tzinfo=ZoneInfo("Europe/Helsinki"))
+    noon_before = datetime(2026, 11, 22, 12, 0, tzinfo=ZoneInfo("Europe/Helsinki"))
+
+    assert last_daytime(night, "Europe/Helsinki") == noon_before
+    afternoon = datetime(2026, 11, 23, 15, 0, tzinfo=ZoneInfo("Europe/Helsinki"))
+    assert last_daytime(afternoon, "Europe/Helsinki") == afternoon
 
 
 def test_seed_demo_refuses_to_run_with_debug_off(db, settings):

@@ -16,6 +16,7 @@ from funding.demo import seed_funding
 from initiatives.management.demo_phases import populate_phases
 from initiatives.models import GateDecision, Initiative, State, normalise_tags
 from metrics.models import KPI, Cadence, Direction, Measurement, ValueArea
+from notifications.services import last_daytime, sweep
 from organisations.models import Membership, Organisation, User
 from renewal.audit import acting_as
 
@@ -458,12 +459,20 @@ class Command(BaseCommand):
             users = self._users(orgs)
             created = sum(self._initiative(spec, orgs, users) for spec in INITIATIVES)
             seed_funding(orgs, users, timezone.localdate())
+            reminders = self._reminders()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(orgs)} organisations, {len(users)} users "
-                f"(password 'demo'), {created} new initiatives."
+                f"(password 'demo'), {created} new initiatives, {reminders} new reminders."
             )
         )
+
+    def _reminders(self) -> int:
+        """Today's reminders in the app, as the beat's first sweep records them (at the last
+        daytime moment, so a demo seeded at night has them too). Their e-mail is left for the
+        next sweep: `python manage.py send_due_reminders` prints it to the console."""
+        moment = last_daytime(timezone.now(), settings.TIME_ZONE)
+        return sweep(moment, deliver=False).total
 
     def _organisations(self) -> dict[str, Organisation]:
         orgs: dict[str, Organisation] = {}
