@@ -1,5 +1,7 @@
 """The leadership portfolio page and its CSV/XLSX exports."""
 
+from urllib.parse import urlencode
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -7,22 +9,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from initiatives import charts
-from initiatives.portfolio import STATUS_ORDER, benefits_by_month, build_portfolio
+from initiatives.portfolio import STATUS_ORDER, build_portfolio
 from metrics.status import Status
 from renewal.exports import table_response
 
 
 def _url_builder(request):
-    """The portfolio URL with the current filters, some of them changed: drill-down links."""
+    """The portfolio URL with the current filters, some of them changed: drill-down links.
+
+    Charts and tables call it hundreds of times per page, so it works on plain pairs.
+    """
     base = reverse("initiatives:portfolio")
+    current = [(key, value) for key, values in request.GET.lists() for value in values]
 
     def url(**changes):
-        params = request.GET.copy()
-        for key, value in changes.items():
-            params.pop(key, None)
-            if value not in (None, ""):
-                params[key] = value
-        return f"{base}?{params.urlencode()}"
+        pairs = [(key, value) for key, value in current if key not in changes]
+        pairs += [(key, value) for key, value in changes.items() if value not in (None, "")]
+        return f"{base}?{urlencode(pairs)}"
 
     return url
 
@@ -34,7 +37,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         data.filters.cleaned_data.get("page") if data.filters.is_valid() else 1
     )
     url = _url_builder(request)
-    planned, realised = benefits_by_month([r.initiative.pk for r in data.rows])
+    planned, realised = data.benefits_by_month()
     context = {
         "portfolio": data,
         "form": data.filters,

@@ -132,6 +132,36 @@ def test_figures_show_planned_and_realised_benefit_in_the_readers_format(leader_
     assert "100\u00a0000\u00a0€" in page
 
 
+def test_benefits_over_time_sums_planned_and_realised_euros_by_month(
+    leader_client, portfolio
+):
+    today = timezone.localdate()
+    month = today.strftime("%Y-%m")
+    next_year = today.replace(year=today.year + 1, day=1).strftime("%Y-%m")
+    Benefit.objects.create(
+        initiative=portfolio["registry"],
+        description="Fewer paper forms",
+        kind="cashable",
+        quantity=Decimal(25000),
+        unit=BenefitUnit.EUR_PER_YEAR,
+        expected_date=today.replace(year=today.year + 1, day=1),
+    )
+    Benefit.objects.create(
+        initiative=portfolio["registry"],
+        description="Freed staff time",
+        kind="non_cashable",
+        quantity=Decimal(2),
+        unit=BenefitUnit.FTE,
+        expected_date=today,
+    )
+
+    months = leader_client.get(URL).context["benefit_months"]
+    assert months == [(month, Decimal(100000), Decimal(40000)), (next_year, Decimal(25000), 0)]
+
+    only_registry = leader_client.get(f"{URL}?phase=2").context["benefit_months"]
+    assert only_registry == [(next_year, Decimal(25000), 0)]
+
+
 def test_htmx_request_gets_only_the_results_region(leader_client, portfolio):
     response = leader_client.get(f"{URL}?phase=4", headers={"HX-Request": "true"})
     page = response.content.decode()
