@@ -12,7 +12,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3 \
 	  if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; \
 	  then command -v $$p; break; fi; done)
 
-.PHONY: run test venv deps test-deps system-deps messages check-messages lint bench clean
+.PHONY: run test venv deps test-deps system-deps messages check-messages check-compose lint bench clean
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -50,6 +50,10 @@ test: venv system-deps messages
 lint: venv
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+
+# docker-compose.yml against the Compose specification (the schema ships with check-jsonschema).
+check-compose: venv
+	$(VENV)/bin/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
 
 check-messages: venv system-deps
 	$(PY) scripts/check_messages.py
