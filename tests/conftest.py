@@ -261,14 +261,20 @@ def call(funder):
 
 
 @pytest.fixture
-def benefit(initiative, leader):
+def benefit_expected_date():
+    """When `benefit` is expected; a test module that needs a fixed date overrides this."""
+    return timezone.localdate() + timedelta(days=200)
+
+
+@pytest.fixture
+def benefit(initiative, leader, benefit_expected_date):
     return Benefit.objects.create(
         initiative=initiative,
         description="Lower handling cost per permit",
         kind=BenefitKind.CASHABLE,
         quantity=Decimal(180000),
         unit=BenefitUnit.EUR_PER_YEAR,
-        expected_date=timezone.localdate() + timedelta(days=200),
+        expected_date=benefit_expected_date,
         owner=leader,
     )
 

@@ -132,9 +132,7 @@ def test_figures_show_planned_and_realised_benefit_in_the_readers_format(leader_
     assert "100\u00a0000\u00a0€" in page
 
 
-def test_benefits_over_time_sums_planned_and_realised_euros_by_month(
-    leader_client, portfolio
-):
+def test_benefits_over_time_sums_planned_and_realised_euros_by_month(leader_client, portfolio):
     today = timezone.localdate()
     month = today.strftime("%Y-%m")
     next_year = today.replace(year=today.year + 1, day=1).strftime("%Y-%m")

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from initiatives.models import Benefit, BenefitKind, BenefitUnit, RealisedBenefit, State
+from initiatives.models import RealisedBenefit, State
 from initiatives.models.planning import ShowsIn
 from notifications.models import EmailPreference, EmailStatus, Kind, Notification
 from notifications.services import sweep
@@ -21,15 +21,17 @@ EXPECTED = date(2027, 3, 31)
 
 
 @pytest.fixture
-def benefit(initiative, leader):
-    return Benefit.objects.create(
-        initiative=initiative,
-        description="Lower handling cost per permit",
-        kind=BenefitKind.CASHABLE,
-        quantity=Decimal(180000),
-        unit=BenefitUnit.EUR_PER_YEAR,
-        expected_date=EXPECTED,
-        owner=leader,
+def benefit_expected_date():
+    return EXPECTED
+
+
+def realise(benefit, amount):
+    RealisedBenefit.objects.create(
+        benefit=benefit,
+        date=date(2027, 3, 1),
+        amount=Decimal(amount),
+        evidence="Budget 2027, line 28.10",
+        shows_in=ShowsIn.BUDGET,
     )
 
 
@@ -75,25 +77,13 @@ def test_overdue_commitment_is_reminded_again_each_month_while_short(granted, ou
 
 
 def test_no_reminder_once_the_benefit_is_realised_in_full(granted, benefit, leader, outbox):
-    RealisedBenefit.objects.create(
-        benefit=benefit,
-        date=date(2027, 3, 1),
-        amount=Decimal(180000),
-        evidence="Budget 2027, line 28.10",
-        shows_in=ShowsIn.BUDGET,
-    )
+    realise(benefit, 180000)
 
     assert sweep(at("2027-04-02 09:00")).created[Kind.FUNDING_COMMITMENT] == 0
 
 
 def test_a_partly_realised_benefit_says_how_much_so_far(granted, benefit, leader, outbox):
-    RealisedBenefit.objects.create(
-        benefit=benefit,
-        date=date(2027, 3, 1),
-        amount=Decimal(60000),
-        evidence="Budget 2027, line 28.10",
-        shows_in=ShowsIn.BUDGET,
-    )
+    realise(benefit, 60000)
     sweep(at("2027-04-02 09:00"))
 
     [reminder] = commitment_reminders()
