@@ -14,6 +14,8 @@ def portfolio_page(page: Page, login, server_url) -> Page:
     login(page, "leader")
     page.get_by_role("link", name="Portfolio", exact=True).click()
     expect(page.get_by_role("heading", level=1, name="Portfolio")).to_be_visible()
+    # The filters answer through htmx, which binds them once the deferred scripts have run.
+    page.wait_for_load_state("load")
     return page
 
 
