@@ -40,3 +40,13 @@ document.addEventListener("DOMContentLoaded", () => markScrollableTables(documen
 document.addEventListener("htmx:load", (event) => markScrollableTables(event.detail.elt));
 window.addEventListener("load", () => markScrollableTables(document));
 window.addEventListener("resize", () => markScrollableTables(document));
+
+// Filter forms marked data-omit-empty leave their empty fields out of the URL htmx pushes, so an
+// address to share or bookmark reads "?phase=4", not a dozen empty parameters.
+document.addEventListener("htmx:configRequest", (event) => {
+  if (event.detail.verb !== "get" || !event.detail.elt.closest("[data-omit-empty]")) return;
+  const parameters = event.detail.parameters;
+  for (const key of Object.keys(parameters)) {
+    if (parameters[key] === "") delete parameters[key];
+  }
+});
