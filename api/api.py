@@ -6,6 +6,7 @@ user as the actor, and go through metrics.imports.write_measurements like the fi
 """
 
 from dataclasses import replace
+from functools import wraps
 from math import ceil
 
 from django.contrib.auth.decorators import login_not_required
@@ -161,8 +162,30 @@ def urls():
     for pattern in patterns:
         callback = getattr(pattern, "callback", None)
         if callback is not None:
-            callback.login_required = False
+            pattern.callback = _method_not_allowed_as_json(callback)
+            pattern.callback.login_required = False
     return patterns, app_name, namespace
+
+
+def _method_not_allowed_as_json(view):
+    """django-ninja answers a method an endpoint lacks with a plain-text 405: give it the API's
+    error body, keeping the Allow header."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.status_code != 405 or response.get("Content-Type", "").startswith(
+            "application/json"
+        ):
+            return response
+        allowed = response.get("Allow", "")
+        detail = _("This endpoint does not take %(method)s. It takes: %(allowed)s.") % {
+            "method": request.method,
+            "allowed": allowed,
+        }
+        return _error(request, 405, detail, headers={"Allow": allowed})
+
+    return wrapped
 
 
 # Helpers ---------------------------------------------------------------------------------------

@@ -437,6 +437,15 @@ def test_an_unknown_api_address_is_a_json_404(client, db):
     assert_error_body(client.get(f"{API}/nothing/here"), 404)
 
 
+def test_a_method_an_endpoint_lacks_is_a_json_405_naming_the_allowed_ones(member, bearer):
+    response = bearer(member).delete(f"{API}/initiatives")
+
+    body = assert_error_body(response, 405)
+    assert response["Allow"] == "GET"
+    assert "DELETE" in body["detail"]
+    assert "GET" in body["detail"]
+
+
 def test_the_openapi_schema_is_public_and_documents_bearer_tokens(client, db):
     schema = client.get(f"{API}/openapi.json").json()
     assert schema["info"]["title"] == "Renewal API"
