@@ -8,11 +8,15 @@ from renewal import policy
 from renewal.forms import DateInput, NumberField, VersionedModelForm
 
 
-def people_in(organisations):
-    """People who hold a membership in any of these organisations, for owner and team pickers."""
+def people_in(organisations, roles=None):
+    """People who hold a membership (with one of `roles`, if given) in any of these organisations,
+    for owner and team pickers."""
+    memberships = {"memberships__organisation__in": organisations}
+    if roles is not None:
+        memberships["memberships__role__in"] = roles
     return (
         get_user_model()
-        .objects.filter(memberships__organisation__in=organisations, is_active=True)
+        .objects.filter(is_active=True, **memberships)
         .distinct()
         .order_by("first_name", "last_name", "username")
     )
@@ -58,9 +62,10 @@ class InitiativeForm(VersionedModelForm):
         # an agency's initiative), so people come from those organisations and their ancestors.
         visible = policy.organisations_for(user, policy.Action.VIEW)
         above = {pk for organisation in visible for pk in organisation.ancestor_ids()}
-        people = people_in(Organisation.objects.filter(pk__in=above))
-        self.fields["owner"].queryset = people
-        self.fields["team"].queryset = people
+        above = Organisation.objects.filter(pk__in=above)
+        # The owner decides at the gates, so a viewer, who may write nothing, cannot be one.
+        self.fields["owner"].queryset = people_in(above, roles=policy.ALLOWED[policy.Action.EDIT])
+        self.fields["team"].queryset = people_in(above)
         if self.instance.pk:
             self.initial["tags"] = ", ".join(self.instance.tag_list)
         else:
@@ -71,6 +76,20 @@ class InitiativeForm(VersionedModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        owner, organisation = cleaned.get("owner"), cleaned.get("organisation")
+        if (
+            owner
+            and organisation
+            and policy.role_in(owner, organisation) not in policy.ALLOWED[policy.Action.EDIT]
+        ):
+            self.add_error(
+                "owner",
+                _(
+                    "The owner must be a member or leader of %(organisation)s or of an "
+                    "organisation above it."
+                )
+                % {"organisation": organisation},
+            )
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
             self.add_error(

@@ -108,7 +108,8 @@ def can(user, action: Action, initiative) -> bool:
     role = role_in(user, initiative.organisation)
     owner_may = action in (Action.DECIDE, Action.APPLY)
     if owner_may and user.is_authenticated and initiative.owner_id == user.pk:
-        return role is not None
+        # The accountable person decides at the gates, as long as they may write here at all.
+        return role in ALLOWED[Action.EDIT]
     if action == Action.VIEW and role is None and _officer_paths(user):
         return reviewable_applications(user).filter(initiative=initiative).exists()
     return role in ALLOWED[action]

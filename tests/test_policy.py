@@ -117,6 +117,17 @@ def test_owner_without_a_role_in_the_organisation_may_not_decide(
         policy.get_initiative(outsider, owned.pk, Action.DECIDE)
 
 
+def test_a_viewer_named_owner_still_may_not_decide_or_apply(make_initiative, agency_a, viewer):
+    # The viewer holds the ministry's viewer role, so they see the agency's initiative.
+    owned = make_initiative(agency_a, viewer, title="Permit guidance chatbot")
+
+    assert policy.can(viewer, Action.VIEW, owned)
+    assert not policy.can(viewer, Action.DECIDE, owned)
+    assert not policy.can(viewer, Action.APPLY, owned)
+    with pytest.raises(PermissionDenied):
+        policy.get_initiative(viewer, owned.pk, Action.DECIDE)
+
+
 def test_viewer_may_read_but_not_edit(viewer, initiative):
     assert policy.get_initiative(viewer, initiative.pk) == initiative
     assert not policy.can(viewer, Action.EDIT, initiative)

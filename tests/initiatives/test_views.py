@@ -302,6 +302,31 @@ def test_member_can_name_the_ministry_leader_as_owner(member_client, member, lea
     assert set(form.fields["owner"].queryset) >= {member, leader}
 
 
+def test_a_viewer_cannot_be_named_owner(leader_client, viewer, initiative, form_data):
+    form = leader_client.get(url("edit", initiative)).context["form"]
+    assert viewer not in form.fields["owner"].queryset
+
+    response = leader_client.post(url("edit", initiative), form_data(form, owner=viewer.pk))
+
+    assertContains(response, "Select a valid choice.")
+    initiative.refresh_from_db()
+    assert initiative.owner != viewer
+
+
+def test_owner_must_be_able_to_write_in_the_initiatives_organisation(leader, member, agency_b):
+    from initiatives.forms import InitiativeForm
+
+    # The member works in agency A: the ministry's leader may pick them, but not for agency B.
+    form = InitiativeForm(
+        {"organisation": agency_b.pk, "title": "Registers", "problem": "Slow.", "owner": member.pk},
+        user=leader,
+    )
+
+    assert member in form.fields["owner"].queryset
+    assert not form.is_valid()
+    assert "The owner must be a member or leader of" in form.errors["owner"][0]
+
+
 def test_edit_form_explains_a_bad_value_and_keeps_what_was_typed(
     member_client, initiative, form_data
 ):
