@@ -1,14 +1,20 @@
 """The audit trail of an initiative, turned into lines a person can read."""
 
+from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Paginator
 from django.db import models
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from renewal.models import AuditEntry
 from renewal.templatetags.renewal import number
+
+PAGE_SIZE = 50
 
 
 @dataclass
@@ -18,15 +24,23 @@ class Change:
     new: str
 
 
-def history_for(initiative, limit: int = 500):
-    entries = list(
-        AuditEntry.objects.filter(initiative_id=initiative.pk).select_related("actor")[:limit]
-    )
+def history_page(initiative, page_number):
+    """One page of the initiative's history, newest first, each entry made readable."""
+    entries = AuditEntry.objects.filter(initiative_id=initiative.pk).select_related("actor")
+    page = Paginator(entries, PAGE_SIZE).get_page(page_number)
+    readable(page.object_list)
+    return page
+
+
+def readable(entries) -> None:
+    """Give each entry its kind, object and changes in the reader's words and formats."""
     content_types = ContentType.objects.in_bulk({e.content_type_id for e in entries})
-    labels: dict[tuple[type, str, object], str] = {}
+    labels: dict[tuple[type, str], str] = {}
     for entry in entries:
         model = content_types[entry.content_type_id].model_class()
+        entry.model = model
         entry.kind = model._meta.verbose_name if model else ""
+        entry.object_label = entry.object_repr
         entry.readable_changes = [
             Change(
                 _label(model, name),
@@ -34,8 +48,26 @@ def history_for(initiative, limit: int = 500):
                 _value(model, name, new, labels),
             )
             for name, (old, new) in entry.changes.items()
+            if _shown(model, name)
         ]
-    return entries
+    _name_bulk_written_objects(entries)
+
+
+def _name_bulk_written_objects(entries) -> None:
+    """Rows written in bulk were recorded as "<kind> #<id>", in the writer's language: name the
+    ones that still exist as they are named now, the others by their number alone."""
+    wanted = defaultdict(set)
+    for entry in entries:
+        if entry.model is not None and entry.object_repr.endswith(f" #{entry.object_id}"):
+            entry.object_label = f"#{entry.object_id}"
+            wanted[entry.model].add(entry.object_id)
+    found = {
+        (model, str(pk)): str(obj)
+        for model, pks in wanted.items()
+        for pk, obj in model._base_manager.in_bulk(pks).items()
+    }
+    for entry in entries:
+        entry.object_label = found.get((entry.model, entry.object_id), entry.object_label)
 
 
 def _field(model, name):
@@ -45,6 +77,12 @@ def _field(model, name):
         if getattr(field, "attname", None) == name or field.name == name:
             return field
     return None
+
+
+def _shown(model, name) -> bool:
+    """Plain id columns (a frozen commitment's link back to the live KPI) mean nothing to people."""
+    field = _field(model, name)
+    return not (field is not None and not field.is_relation and name.endswith("_id"))
 
 
 def _label(model, name) -> str:
@@ -76,6 +114,13 @@ def _value(model, name, value, labels) -> str:
     if isinstance(field, models.DecimalField):
         # Stored as "97.5000"; people compare figures in their own language's format.
         return number(Decimal(value))
+    if isinstance(field, models.DateTimeField):
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        if timezone.is_aware(moment):
+            moment = timezone.localtime(moment)
+        return formats.date_format(moment, "SHORT_DATETIME_FORMAT")
+    if isinstance(field, models.DateField):
+        return formats.date_format(date.fromisoformat(str(value)), "SHORT_DATE_FORMAT")
     if name == "tags":
         return ", ".join(t for t in str(value).split("|") if t)
     return str(value)

@@ -381,3 +381,56 @@ def test_history_page_shows_figures_in_the_readers_language(
     response = leader_client.get(reverse("initiatives:history", args=[initiative.pk]))
 
     assertContains(response, "<td>99,5</td>", html=True)
+
+
+def history(client, initiative, **params):
+    return client.get(reverse("initiatives:history", args=[initiative.pk]), params)
+
+
+def test_history_dates_read_in_the_readers_format(leader, leader_client, initiative):
+    with acting_as(leader):
+        initiative.start_date = timezone.localdate()
+        initiative.end_date = timezone.localdate() + timedelta(days=400)
+        initiative.save()
+    leader.language = "fi"
+    leader.save()
+
+    content = history(leader_client, initiative).content.decode()
+
+    assert initiative.end_date.strftime("%d.%m.%Y").lstrip("0") in content
+    assert initiative.end_date.isoformat() not in content
+
+
+def test_history_reads_as_a_finnish_sentence(leader, leader_client, initiative):
+    with acting_as(leader):
+        initiative.title = "Digital permits"
+        initiative.save()
+    leader.language = "fi"
+    leader.save()
+
+    content = history(leader_client, initiative).content.decode()
+
+    assert "<strong>Liisa Laaksonen</strong> muutti kohdetta: hanke" in content
+
+
+def test_a_granted_applications_frozen_rows_are_named_and_their_ids_hidden(leader_client, granted):
+    content = history(leader_client, granted.initiative).content.decode()
+
+    assert "created committed benefit <em>Lower handling cost per permit</em>" in content
+    assert "Benefit id" not in content and "Kpi id" not in content
+
+
+def test_a_long_history_comes_in_pages(leader, leader_client, initiative):
+    with acting_as(leader):
+        for n in range(60):
+            initiative.title = f"Digital permits, version {n}"
+            initiative.save()
+
+    first = history(leader_client, initiative)
+    older = history(leader_client, initiative, page=2)
+
+    assertContains(first, "version 59")
+    assertContains(first, "Page 1 of 2")
+    assert "version 5</td>" not in first.content.decode()
+    assertContains(older, "version 5")
+    assertContains(older, "Newer")

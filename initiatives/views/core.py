@@ -14,7 +14,7 @@ from initiatives.forms import (
     MoveBackForm,
     StopForm,
 )
-from initiatives.history import history_for
+from initiatives.history import history_page
 from initiatives.models import (
     Benefit,
     GateError,
@@ -235,10 +235,8 @@ def resume(request: HttpRequest, pk: int) -> HttpResponse:
 
 def history(request: HttpRequest, pk: int) -> HttpResponse:
     initiative = policy.get_initiative(request.user, pk)
-    entries = history_for(initiative)
-    return render(
-        request, "initiatives/history.html", {"initiative": initiative, "entries": entries}
-    )
+    page = history_page(initiative, request.GET.get("page"))
+    return render(request, "initiatives/history.html", {"initiative": initiative, "page": page})
 
 
 def decisions(request: HttpRequest, pk: int) -> HttpResponse:
