@@ -664,3 +664,11 @@ def test_a_stopped_initiative_cannot_be_stopped_or_edited_again(leader_client, l
     assert initiative.decisions.count() == 1
     assert leader_client.get(url("edit", initiative)).status_code == 403
     assert leader_client.get(url("detail", initiative)).status_code == 200
+
+
+def test_approving_a_gate_is_a_deliberate_choice(leader_client, ready):
+    page = leader_client.get(url("detail", ready)).content.decode()
+
+    assert "Every criterion is met: the gate can be approved." in page
+    assert 'value="approve" required>' in page
+    assert 'value="approve" required checked' not in page
