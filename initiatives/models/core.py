@@ -286,6 +286,11 @@ class GateDecision(AuditedModel):
         ordering = ["-decided_at", "-id"]
 
     def __str__(self):
-        return (
-            f"{self.get_outcome_display()}: {self.initiative_id} {self.from_phase}→{self.to_phase}"
-        )
+        return f"{self.get_outcome_display()}: {self.initiative_id} {self.phases}"
+
+    @property
+    def phases(self) -> str:
+        """ "2 → 3" for a move; "2" for a decision that stayed (returned, stopped, paused)."""
+        if self.from_phase == self.to_phase:
+            return str(self.from_phase)
+        return f"{self.from_phase} → {self.to_phase}"
