@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 from itertools import accumulate
+from math import ceil
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -25,6 +26,11 @@ LAYOUT = {
 }
 
 
+def count_axis(counts) -> dict:
+    """An axis of whole numbers of initiatives: never 0.5 of one."""
+    return {"tickformat": "d", "dtick": max(1, ceil(max(counts, default=0) / 6)), "tick0": 0}
+
+
 def phase_funnel(portfolio, url) -> dict:
     counts = portfolio.phase_counts()
     return {
@@ -44,6 +50,7 @@ def phase_funnel(portfolio, url) -> dict:
             "height": 260,
             "margin": {**LAYOUT["margin"], "l": 230},
             "yaxis": {"autorange": "reversed"},
+            "xaxis": count_axis([c for _n, _l, c in counts]),
             "showlegend": False,
         },
     }
@@ -71,7 +78,15 @@ def status_by_organisation(portfolio, url) -> dict:
         "barmode": "stack",
         "legend": {"orientation": "h", "y": 1.12},
     }
-    return {"data": data, "layout": {**layout, "xaxis": {"automargin": True, "tickangle": -25}}}
+    totals = [sum(table["counts"][n].values()) for n in names]
+    return {
+        "data": data,
+        "layout": {
+            **layout,
+            "xaxis": {"automargin": True, "tickangle": -25},
+            "yaxis": count_axis(totals),
+        },
+    }
 
 
 def benefits_over_time(planned: dict, realised: dict, url) -> dict:
@@ -100,7 +115,8 @@ def benefits_over_time(planned: dict, realised: dict, url) -> dict:
                 "line": {"color": "#0b6e4f"},
             },
         ],
-        "layout": {**LAYOUT, "height": 300, "xaxis": {"type": "category"}},
+        # A time axis: months far apart sit far apart, so the slopes tell the truth.
+        "layout": {**LAYOUT, "height": 300, "xaxis": {"type": "date", "tickformat": "%Y-%m"}},
     }
 
 

@@ -202,9 +202,11 @@ class ReallocationForm(PhaseItemForm):
 
 
 class RealisedBenefitForm(PhaseItemForm):
-    amount = NumberField(label=_("Amount (in the benefit's unit)"), decimal_places=2)
-    eur = NumberField(label=_("EUR in the budget"), required=False, decimal_places=2)
-    fte = NumberField(label=_("FTE in the staffing plan"), required=False, decimal_places=2)
+    amount = NumberField(label=_("Amount (in the benefit's unit)"), min_value=0, decimal_places=2)
+    eur = NumberField(label=_("EUR in the budget"), required=False, min_value=0, decimal_places=2)
+    fte = NumberField(
+        label=_("FTE in the staffing plan"), required=False, min_value=0, decimal_places=2
+    )
 
     class Meta:
         model = RealisedBenefit

@@ -3,7 +3,6 @@ script, so the page needs no inline code and the server needs no plotting librar
 
 from django.utils.translation import gettext as _
 
-from metrics.models import Direction
 from metrics.status import trajectory
 
 COLOURS = {"measured": "#1f4e8c", "plan": "#5f6b7a", "target": "#0b6e4f", "baseline": "#8a4b08"}
@@ -47,7 +46,6 @@ def kpi_figure(kpi, measurements, milestones=()) -> dict:
             "marker": {"size": 6},
         }
     )
-    better = _("higher is better") if kpi.direction == Direction.HIGHER else _("lower is better")
     return {
         "data": data,
         "layout": {
@@ -55,7 +53,9 @@ def kpi_figure(kpi, measurements, milestones=()) -> dict:
             "margin": {"l": 56, "r": 16, "t": 16, "b": 40},
             "showlegend": True,
             "legend": {"orientation": "h", "y": -0.22},
-            "yaxis": {"title": {"text": f"{kpi.unit} ({better})"}, "zeroline": False},
+            # The unit alone: the card says which direction is better, and a longer title would
+            # not fit the chart's height.
+            "yaxis": {"title": {"text": kpi.unit}, "zeroline": False, "automargin": True},
             "xaxis": {"type": "date"},
             "font": {"family": "system-ui, sans-serif", "size": 13, "color": "#1b1f24"},
             "paper_bgcolor": "#ffffff",

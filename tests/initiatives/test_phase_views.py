@@ -637,6 +637,19 @@ def test_a_realised_benefit_in_the_budget_needs_fiscal_year_budget_line_and_eur(
     assert not RealisedBenefit.objects.exists()
 
 
+def test_a_realised_benefit_cannot_be_negative(member_client, initiative, posted):
+    data = posted("realisations", initiative) | {"amount": "-5", "eur": "-5"}
+
+    response = member_client.post(
+        reverse("initiatives:item_create", args=[initiative.pk, "realisations"]), data
+    )
+
+    errors = response.context["form"].errors
+    assert "amount" in errors and "eur" in errors
+    assertContains(response, 'value="-5"')
+    assert not RealisedBenefit.objects.exists()
+
+
 def test_a_realised_benefit_in_the_staffing_plan_needs_fte_and_both_units(
     member_client, initiative, posted
 ):
