@@ -1,7 +1,10 @@
 from decimal import Decimal
 
 from django import template
-from django.utils import formats
+from django.conf import settings
+from django.utils import dates, formats, translation
+from django.utils.html import json_script
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -35,3 +38,42 @@ def percent(value, decimal_pos=0):
         return "—"
     share = Decimal(value) * 100
     return f"{formats.number_format(round(share, int(decimal_pos)), int(decimal_pos), use_l10n=True)}\u00a0%"
+
+
+@register.simple_tag
+def plotly_locale():
+    """Plotly's toolbar words and number and date formats in the reader's language, as a JSON
+    script element static/js/charts.js hands to every chart."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    dictionary = {
+        "Download plot as a PNG": _("Download the chart as a PNG image"),
+        "Zoom": _("Zoom"),
+        "Pan": _("Pan"),
+        "Zoom in": _("Zoom in"),
+        "Zoom out": _("Zoom out"),
+        "Autoscale": _("Fit to the data"),
+        "Reset axes": _("Reset the axes"),
+        "Reset view": _("Reset the view"),
+        "Show closest data on hover": _("Show the closest point on hover"),
+        "Compare data on hover": _("Compare points on hover"),
+        "Toggle show closest data on hover": _("Show the closest point on hover"),
+        "Toggle Spike Lines": _("Show or hide guide lines"),
+        "Double-click to zoom back out": _("Double-click to zoom back out"),
+    }
+    months = [str(dates.MONTHS[n]) for n in range(1, 13)]
+    short_months = [str(dates.MONTHS_3[n]).capitalize() for n in range(1, 13)]
+    # Plotly's weeks start on Sunday; Django's WEEKDAYS on Monday.
+    days = [str(dates.WEEKDAYS[(n + 6) % 7]) for n in range(7)]
+    locale = {
+        "name": language,
+        "dictionary": dictionary,
+        "format": {
+            "decimal": formats.get_format("DECIMAL_SEPARATOR"),
+            "thousands": formats.get_format("THOUSAND_SEPARATOR"),
+            "months": months,
+            "shortMonths": short_months,
+            "days": days,
+            "shortDays": [day[:3] for day in days],
+        },
+    }
+    return json_script(locale, "plotly-locale")

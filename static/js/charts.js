@@ -12,6 +12,13 @@
       // A page restored from htmx's history cache holds a dead copy of the old chart.
       if (!el._fullLayout) el.replaceChildren();
       const config = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["select2d", "lasso2d", "sendDataToCloud"], showSendToCloud: false, showEditInChartStudio: false };
+      // The toolbar's words and the number and date formats in the page's language.
+      const locale = document.getElementById("plotly-locale");
+      if (locale) {
+        const { name, dictionary, format } = JSON.parse(locale.textContent);
+        config.locale = name;
+        config.locales = { [name]: { dictionary, format } };
+      }
       window.Plotly.react(el, figure.data, figure.layout, config).then(() => {
         // A caption or table beside the chart carries its content, so screen readers skip the
         // drawing itself (axis ticks, legend); the toolbar buttons stay reachable.

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 from datetime import timedelta
 from decimal import Decimal
 
@@ -271,3 +272,16 @@ def test_funding_filter_separates_applied_granted_and_never_applied(
     assert titles(leader_client.get(f"{URL}?funding=granted")) == ["Permit service"]
     assert titles(leader_client.get(f"{URL}?funding=applied")) == ["Permit service"]
     assert titles(leader_client.get(f"{URL}?funding=none")) == ["Chatbot", "Register notifications"]
+
+
+def test_charts_get_their_toolbar_words_and_formats_in_the_readers_language(
+    leader_client, portfolio
+):
+    leader_client.cookies["django_language"] = "fi"
+    page = leader_client.get(URL).content.decode()
+
+    locale = json.loads(page.split('id="plotly-locale"')[1].split(">", 1)[1].split("</script>")[0])
+    assert locale["name"] == "fi"
+    assert locale["dictionary"]["Download plot as a PNG"] == "Lataa kaavio PNG-kuvana"
+    assert locale["format"]["decimal"] == ","
+    assert locale["format"]["months"][0] == "tammikuu"
