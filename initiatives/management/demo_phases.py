@@ -122,9 +122,102 @@ STEPS = [
     ("Substantive review", "Expert", "3", "320", 400, True, False),
     ("Decision and notification", "Case handler", "0.5", "48", 400, True, True),
 ]
+REVIEWS = [
+    (3, ReviewDecision.ADJUST, "Digital share grows slower than planned; simplify the form."),
+    (2, ReviewDecision.CONTINUE, "The simplified form lifted the digital share; continue."),
+    (1, ReviewDecision.CONTINUE, "Processing time is on its trajectory; continue as planned."),
+]
+# What phases 3-5 say, by default about case handling; initiatives of another kind of work say
+# it in their own words, so the demo reads true wherever a visitor clicks.
+DEFAULT = {
+    "steps": STEPS,
+    "saving": "Lower handling cost per case",
+    "budget_line": "Operating expenditure, case handling",
+    "freed": "Case handler time freed from completeness checks",
+    "from_unit": "Case handling",
+    "task": "Supervision visits and advice to first-time applicants",
+    "task_short": "Supervision visits",
+    "unit": "Supervision unit",
+    "reviews": REVIEWS,
+}
+FLAVOURS = {
+    "Online trade register notifications": {
+        "steps": [
+            ("Notification received", "Company", "0.1", "12", 2500, False, False),
+            ("Completeness check", "Registrar", "0.4", "72", 2500, True, True),
+            ("Request for missing information", "Registrar", "0.3", "160", 600, True, True),
+            ("Registration", "Registrar", "0.5", "48", 2500, True, True),
+            ("Publication in the trade register", "Register system", "0", "24", 2500, False, False),
+        ],
+        "saving": "Lower handling cost per notification",
+        "budget_line": "Operating expenditure, registration",
+        "freed": "Registrar time freed from completeness checks",
+        "from_unit": "Registration",
+        "task": "Advice to start-ups on their first filings",
+        "task_short": "Advice to start-ups",
+        "unit": "Customer service",
+    },
+    "Home care route optimisation": {
+        "steps": [
+            ("Visit needs collected", "Home care coordinator", "0.2", "0", 3300, True, True),
+            ("Daily routes planned by hand", "Home care coordinator", "1.5", "0", 22, True, True),
+            ("Driving between clients", "Home care nurse", "0.6", "0", 3300, True, False),
+            ("Home visit", "Home care nurse", "0.75", "0", 3300, False, False),
+            ("Visit recorded", "Home care nurse", "0.1", "4", 3300, True, True),
+        ],
+        "saving": "Lower travel and overtime costs",
+        "budget_line": "Home care, travel and overtime",
+        "freed": "Nurse time freed from driving",
+        "from_unit": "Home care routes",
+        "task": "Longer visits for clients with the greatest needs",
+        "task_short": "Longer visits",
+        "unit": "Home care",
+        "reviews": [
+            (3, ReviewDecision.ADJUST, "Routes ignore visit time windows; add them to the plan."),
+            (2, ReviewDecision.CONTINUE, "With time windows the routes hold; continue."),
+            (1, ReviewDecision.CONTINUE, "Driving time per visit is on its trajectory; continue."),
+        ],
+    },
+    "Early childhood education applications online": {
+        "steps": [
+            ("Application received", "Guardian", "0.1", "24", 300, False, False),
+            ("Paper application re-keyed", "Service advisor", "0.5", "72", 180, True, True),
+            ("Placement planned", "Placement planner", "1", "240", 300, True, False),
+            ("Decision sent", "Service advisor", "0.2", "48", 300, True, True),
+        ],
+        "saving": "Lower handling cost per application",
+        "budget_line": "Early childhood education, administration",
+        "freed": "Service advisor time freed from re-keying",
+        "from_unit": "Service advice",
+        "task": "Guidance for families moving to the city",
+        "task_short": "Guidance for families",
+        "unit": "Early childhood education services",
+    },
+    "Building permit e-service": {
+        "steps": [
+            ("Application received", "Applicant", "0.2", "24", 150, False, False),
+            ("Completeness check", "Building inspector", "1", "120", 150, True, True),
+            ("Statements requested", "Building inspector", "0.5", "320", 60, True, False),
+            ("Decision", "Building inspector", "2", "72", 150, False, False),
+            ("Decision published", "Permit secretary", "0.3", "24", 150, True, True),
+        ],
+        "saving": "Lower handling cost per building permit",
+        "budget_line": "Building control, operating expenditure",
+        "freed": "Inspector time freed from completeness checks",
+        "from_unit": "Building permits",
+        "task": "Site inspections during construction",
+        "task_short": "Site inspections",
+        "unit": "Building control",
+    },
+}
+
+
+def flavour(initiative) -> dict:
+    return {**DEFAULT, **FLAVOURS.get(initiative.title, {})}
 
 
 def _planning(initiative, owner, today):
+    words = flavour(initiative)
     ValueStreamStep.objects.bulk_create(
         [
             ValueStreamStep(
@@ -138,31 +231,33 @@ def _planning(initiative, owner, today):
                 manual=manual,
                 automation_candidate=candidate,
             )
-            for i, (name, actor, proc, wait, volume, manual, candidate) in enumerate(STEPS, start=1)
+            for i, (name, actor, proc, wait, volume, manual, candidate) in enumerate(
+                words["steps"], start=1
+            )
         ]
     )
     kpis = list(initiative.kpis.all())
     saving = Benefit.objects.create(
         initiative=initiative,
-        description="Lower handling cost per case",
+        description=words["saving"],
         kind=BenefitKind.CASHABLE,
         quantity=Decimal("180000"),
         unit=BenefitUnit.EUR_PER_YEAR,
         expected_date=today + timedelta(days=200),
         owner=owner,
         shows_in="budget",
-        budget_line="Operating expenditure, case handling",
+        budget_line=words["budget_line"],
     )
     freed = Benefit.objects.create(
         initiative=initiative,
-        description="Case handler time freed from completeness checks",
+        description=words["freed"],
         kind=BenefitKind.TIME_FREED,
         quantity=Decimal("2.5"),
         unit=BenefitUnit.FTE,
         expected_date=today + timedelta(days=120),
         owner=owner,
         shows_in="staffing_plan",
-        budget_line="Staffing plan 2027, case handling",
+        budget_line=f"Staffing plan {today.year + 1}, {words['from_unit'].lower()}",
     )
     Benefit.objects.create(
         initiative=initiative,
@@ -182,8 +277,8 @@ def _planning(initiative, owner, today):
         benefit=freed,
         capacity=Decimal("2.5"),
         capacity_unit="fte",
-        task="Supervision visits and advice to first-time applicants",
-        unit="Supervision unit",
+        task=words["task"],
+        unit=words["unit"],
         from_date=today + timedelta(days=120),
     )
 
@@ -193,11 +288,7 @@ def _execution(initiative, decider, today):
         weekly_review_weekday=1, monthly_review_day=15
     )
     initiative.refresh_from_db()
-    for months_ago, decision, rationale in [
-        (3, ReviewDecision.ADJUST, "Digital share grows slower than planned; simplify the form."),
-        (2, ReviewDecision.CONTINUE, "The simplified form lifted the digital share; continue."),
-        (1, ReviewDecision.CONTINUE, "Processing time is on its trajectory; continue as planned."),
-    ]:
+    for months_ago, decision, rationale in flavour(initiative)["reviews"]:
         review = Review(
             date=today - timedelta(days=30 * months_ago),
             kind=Review.Kind.MONTHLY,
@@ -223,6 +314,7 @@ def _execution(initiative, decider, today):
 
 
 def _realisation(initiative, owner, today, completed):
+    words = flavour(initiative)
     saving = initiative.benefits.get(kind=BenefitKind.CASHABLE)
     freed = initiative.benefits.get(kind=BenefitKind.TIME_FREED)
     RealisedBenefit.objects.create(
@@ -232,7 +324,7 @@ def _realisation(initiative, owner, today, completed):
         evidence="Budget follow-up for the first half of the year shows lower outsourcing costs.",
         shows_in="budget",
         fiscal_year=today.year,
-        budget_line="Operating expenditure, case handling",
+        budget_line=words["budget_line"],
         eur=Decimal("120000"),
         recorded_by=owner,
     )
@@ -243,8 +335,8 @@ def _realisation(initiative, owner, today, completed):
         evidence="Staffing plan confirmed by the HR unit.",
         shows_in="staffing_plan",
         fte=Decimal("2"),
-        from_unit="Case handling",
-        to_task="Supervision visits",
+        from_unit=words["from_unit"],
+        to_task=words["task_short"],
         recorded_by=owner,
     )
     Reallocation.objects.filter(initiative=initiative).update(
