@@ -115,3 +115,12 @@ def test_seed_demo_refuses_to_run_with_debug_off(db, settings):
 
     assert not User.objects.exists()
     assert not Organisation.objects.exists()
+
+
+def test_the_demo_funding_history_names_the_people_who_acted(db, debug):
+    seed()
+    officer = User.objects.get(username="officer")
+    granted = AuditEntry.objects.filter(changes__state__1="granted")
+
+    assert granted.exists()
+    assert {entry.actor for entry in granted} == {officer}
