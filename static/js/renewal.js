@@ -41,12 +41,16 @@ document.addEventListener("htmx:load", (event) => markScrollableTables(event.det
 window.addEventListener("load", () => markScrollableTables(document));
 window.addEventListener("resize", () => markScrollableTables(document));
 
-// Filter forms marked data-omit-empty leave their empty fields out of the URL htmx pushes, so an
-// address to share or bookmark reads "?phase=4", not a dozen empty parameters.
+// Filter forms marked data-omit-empty leave their empty fields, and selects left at their first
+// (default) option, out of the URL htmx pushes, so an address to share or bookmark reads
+// "?phase=4", not a dozen empty parameters.
 document.addEventListener("htmx:configRequest", (event) => {
-  if (event.detail.verb !== "get" || !event.detail.elt.closest("[data-omit-empty]")) return;
+  const form = event.detail.elt.closest("[data-omit-empty]");
+  if (event.detail.verb !== "get" || !form) return;
   const parameters = event.detail.parameters;
   for (const key of Object.keys(parameters)) {
-    if (parameters[key] === "") delete parameters[key];
+    const field = form.elements.namedItem(key);
+    const isDefault = field instanceof HTMLSelectElement && !field.multiple && field.options.length > 0 && parameters[key] === field.options[0].value;
+    if (parameters[key] === "" || isDefault) delete parameters[key];
   }
 });
