@@ -108,6 +108,12 @@ class ReminderKind:
     def message(self, params: dict) -> Message:
         raise NotImplementedError
 
+    def outdated(self, notification: Notification, now: datetime) -> bool:
+        """Whether an e-mail not yet sent (delivery was down, or is being retried) would now
+        come too late to help. A newer reminder of the same subject always supersedes it: the
+        sweep checks that for every kind."""
+        return False
+
 
 class ReviewReminder(ReminderKind):
     """Before each weekly (or monthly) review: to the initiative's owner and team."""
@@ -151,9 +157,14 @@ class ReviewReminder(ReminderKind):
                 )
 
 
+def _review_outdated(notification, now) -> bool:
+    return date.fromisoformat(notification.period) < local_now(now, notification.time_zone).date()
+
+
 class WeeklyReview(ReviewReminder):
     code = Kind.WEEKLY_REVIEW
     cadence_key = "weekly"
+    outdated = staticmethod(_review_outdated)
 
     def message(self, params):
         when = long_date(params["date"])
@@ -174,6 +185,7 @@ class WeeklyReview(ReviewReminder):
 class MonthlyReview(ReviewReminder):
     code = Kind.MONTHLY_REVIEW
     cadence_key = "monthly"
+    outdated = staticmethod(_review_outdated)
 
     def message(self, params):
         when = long_date(params["date"])
@@ -267,6 +279,10 @@ class PortfolioDigest(ReminderKind):
 
     code = Kind.PORTFOLIO_DIGEST
     email_template = "notifications/email/digest"
+
+    def outdated(self, notification, now):
+        """Last month's figures are history once the month is over."""
+        return notification.period != local_now(now, notification.time_zone).strftime("%Y-%m")
 
     def due(self, now, people):
         leaders = (

@@ -27,6 +27,7 @@ class EmailStatus(models.TextChoices):
     FAILED = "failed", _("Failed, will be retried")
     GAVE_UP = "gave_up", _("Failed, not retried")
     NOT_WANTED = "not_wanted", _("Not wanted")
+    OUTDATED = "outdated", _("Not sent: no longer current")
 
 
 class NotificationQuerySet(models.QuerySet):

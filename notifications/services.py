@@ -9,6 +9,9 @@ Exactly once, by construction:
   marked sent right after the SMTP server accepts the message. A claim older than STALE_CLAIM (a
   worker killed mid-send) is claimed again by a later sweep; the stable Message-ID lets mail
   systems recognise the rare duplicate that can cause.
+* Too late: an e-mail still unsent when a newer reminder of the same subject exists, or when its
+  kind says it no longer helps (the review day has passed, the digest's month is over), is not
+  sent at all but marked outdated; the in-app notification stays.
 * Failures: a failed e-mail waits RETRY_BASE × 2^(attempts−1) before the next sweep tries again,
   and is given up after MAX_ATTEMPTS. One recipient's failure never stops the others, and the
   in-app notification exists whatever happens to the e-mail.
@@ -26,7 +29,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core import mail
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Max, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -47,6 +50,7 @@ class SweepResult:
     created: Counter = field(default_factory=Counter)
     emails_sent: int = 0
     emails_failed: int = 0
+    emails_outdated: int = 0
     dry_run: bool = False
 
     @property
@@ -110,13 +114,14 @@ def sweep(now: datetime, *, dry_run: bool = False, deliver: bool = True) -> Swee
             if reminder_record(reminder, now, email=wants):
                 result.created[kind.code] += 1
     if deliver and not dry_run:
-        result.emails_sent, result.emails_failed = emails_deliver(now)
+        result.emails_sent, result.emails_failed, result.emails_outdated = emails_deliver(now)
     logger.info(
-        "reminder sweep at %s: %s; e-mails sent %s, failed %s",
+        "reminder sweep at %s: %s; e-mails sent %s, failed %s, too late %s",
         now.isoformat(),
         result.as_json(),
         result.emails_sent,
         result.emails_failed,
+        result.emails_outdated,
     )
     return result
 
@@ -164,12 +169,14 @@ def _deliverable(now: datetime):
     )
 
 
-def emails_deliver(now: datetime) -> tuple[int, int]:
-    """Send every e-mail that is due and not claimed by another sweep: (sent, failed)."""
+def emails_deliver(now: datetime) -> tuple[int, int, int]:
+    """Send every e-mail that is due and not claimed by another sweep: (sent, failed, outdated)."""
     sent = failed = 0
     candidates = list(
         _deliverable(now).select_related("recipient").order_by("email_next_attempt_at", "pk")
     )
+    late = emails_outdated(candidates, now)
+    candidates = [n for n in candidates if n.pk not in late]
     connection = mail.get_connection()
     try:
         for notification in candidates:
@@ -182,7 +189,43 @@ def emails_deliver(now: datetime) -> tuple[int, int]:
             failed += outcome is False
     finally:
         connection.close()
-    return sent, failed
+    return sent, failed, len(late)
+
+
+def emails_outdated(candidates, now: datetime) -> set[int]:
+    """Mark the candidates whose e-mail would come too late, and return their ids.
+
+    Superseded: a newer reminder for the same person, kind and subject exists (the digest of a
+    later month, a later review, the next overdue episode). Or the kind says so.
+    """
+    if not candidates:
+        return set()
+    same_subjects = (
+        Notification.objects.filter(
+            recipient_id__in={n.recipient_id for n in candidates},
+            kind__in={n.kind for n in candidates},
+            subject__in={n.subject for n in candidates},
+        )
+        .values("recipient_id", "kind", "subject")
+        .annotate(newest=Max("pk"))
+        .values_list("recipient_id", "kind", "subject", "newest")
+    )
+    newest = {(recipient, kind, subject): pk for recipient, kind, subject, pk in same_subjects}
+    late = {
+        n.pk
+        for n in candidates
+        if newest.get((n.recipient_id, n.kind, n.subject), n.pk) > n.pk
+        or KINDS[n.kind].outdated(n, now)
+    }
+    if late:
+        # Not a row another sweep has just claimed and is sending.
+        unclaimed = Q(email_status__in=[EmailStatus.PENDING, EmailStatus.FAILED]) | Q(
+            email_status=EmailStatus.SENDING, email_claimed_at__lt=now - STALE_CLAIM
+        )
+        Notification.objects.filter(unclaimed, pk__in=late).update(
+            email_status=EmailStatus.OUTDATED, email_next_attempt_at=None
+        )
+    return late
 
 
 def email_claim(notification: Notification, now: datetime) -> bool:

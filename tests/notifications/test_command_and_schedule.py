@@ -45,7 +45,7 @@ def test_the_command_sends_once(reviewed, outbox):
     assert summary["total"] == 3
     assert summary["dry_run"] is False
     assert "  weekly_review: 2 sent" in lines
-    assert "E-mails delivered: 3, failed (retried later): 0" in lines
+    assert "E-mails delivered: 3, failed (retried later): 0, too late to send: 0" in lines
     assert len(outbox.all()) == 3
 
     _, again = run("--now", "2026-11-23T09:30")

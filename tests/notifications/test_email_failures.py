@@ -90,3 +90,32 @@ def test_a_person_deactivated_before_delivery_gets_no_email(reviewed, member, fl
     result = sweep(NOW + timedelta(minutes=15))
     assert (result.emails_sent, result.emails_failed) == (0, 0)
     assert weekly(member).email_status == EmailStatus.NOT_WANTED
+
+
+# Too late to help ------------------------------------------------------------------------------
+
+
+def test_a_review_reminder_is_not_emailed_after_the_review_day(reviewed, member, flaky, outbox):
+    flaky.failing = {member.email}
+    sweep(NOW)  # Monday: the reminder for Tuesday's review fails for the member
+    flaky.failing = set()
+
+    result = sweep(at("2026-11-25 09:00"))  # Wednesday: the review is over
+
+    assert result.emails_outdated == 1
+    assert not [m for m in outbox.to(member) if "Weekly" in m.subject]
+    late = weekly(member)
+    assert late.email_status == EmailStatus.OUTDATED
+    assert late.read_at is None  # still in the app
+
+
+def test_a_newer_reminder_supersedes_an_unsent_older_one(reviewed, leader, outbox):
+    # November's digest is recorded while e-mail is down, and never sent.
+    sweep(at("2026-11-23 09:00"), deliver=False)
+
+    sweep(at("2026-12-01 09:00"))
+
+    digests = [m.subject for m in outbox.to(leader) if "Portfolio digest" in m.subject]
+    assert digests == ["Portfolio digest, December 2026"]
+    november = Notification.objects.get(kind=Kind.PORTFOLIO_DIGEST, period="2026-11")
+    assert november.email_status == EmailStatus.OUTDATED

@@ -43,6 +43,6 @@ class Command(BaseCommand):
         if not dry_run:
             self.stdout.write(
                 f"E-mails delivered: {result.emails_sent}, failed (retried later): "
-                f"{result.emails_failed}"
+                f"{result.emails_failed}, too late to send: {result.emails_outdated}"
             )
         self.stdout.write(json.dumps(result.as_json()))
