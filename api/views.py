@@ -5,33 +5,40 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
 
 from api.forms import TokenForm
 from api.models import APIToken
+from renewal import policy
+
+# Between the POST that creates a token and the page that shows it, this once.
+NEW_SECRET = "api_new_token_secret"
 
 
 @never_cache
 def tokens(request: HttpRequest) -> HttpResponse:
-    """List the user's tokens; a POST creates one and shows its secret, this once only."""
+    """List the user's tokens. Creating one redirects back here, where its secret shows once, so
+    reloading the page never creates a second token."""
     form = TokenForm(request.POST or None)
-    secret = None
     if request.method == "POST" and form.is_valid():
         _token, secret = APIToken.issue(
             request.user, form.cleaned_data["name"], form.cleaned_data["scope"]
         )
-        form = TokenForm()
+        request.session[NEW_SECRET] = secret
+        return redirect("api:tokens")
     context = {
         "form": form,
-        "secret": secret,
-        "tokens": APIToken.objects.filter(user=request.user),
+        "secret": request.session.pop(NEW_SECRET, None) if request.method == "GET" else None,
+        "tokens": policy.api_tokens_for(request.user),
     }
     return render(request, "api/tokens.html", context)
 
 
-@require_POST
+@never_cache
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    token = get_object_or_404(APIToken, pk=pk, user=request.user)
+    """Ask first (a revoked token cannot be brought back), then revoke on POST."""
+    token = get_object_or_404(policy.api_tokens_for(request.user), pk=pk, revoked_at__isnull=True)
+    if request.method != "POST":
+        return render(request, "api/token_revoke.html", {"token": token})
     token.revoke()
     messages.success(
         request, _("Token “%(name)s” revoked. It no longer works.") % {"name": token.name}

@@ -183,6 +183,15 @@ def applications_for(user) -> QuerySet:
     return own | reviewable_applications(user)
 
 
+def api_tokens_for(user) -> QuerySet:
+    """A person's own API tokens: only they list and revoke them, administrators included."""
+    from api.models import APIToken
+
+    if not user.is_authenticated:
+        return APIToken.objects.none()
+    return APIToken.objects.filter(user=user)
+
+
 def notifications_for(user) -> QuerySet:
     """A person's own reminders: nobody, administrators included, reads another's in the app."""
     from notifications.models import Notification

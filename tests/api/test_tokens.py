@@ -16,6 +16,8 @@ TOKENS = reverse("api:tokens")
 
 def test_creating_a_token_shows_it_once_and_stores_only_its_hash(member_client, member):
     response = member_client.post(TOKENS, {"name": "Case system feed", "scope": "write"})
+    assert response.status_code == 302  # so a reload never posts (and creates) again
+    response = member_client.get(response.url)
     secret = response.context["secret"]
     assertContains(response, secret)
     assert response["Cache-Control"].startswith("max-age=0")
@@ -44,6 +46,17 @@ def test_the_page_lists_only_ones_own_tokens(member_client, leader, member):
     assertNotContains(response, "Leader&#x27;s report")
 
 
+def test_revoking_asks_first(member_client, member):
+    token, _secret = APIToken.issue(member, "Feed", "write")
+
+    response = member_client.get(reverse("api:token_revoke", args=[token.pk]))
+
+    assertContains(response, "Revoke the token “Feed”?")
+    assertContains(response, token.prefix)
+    token.refresh_from_db()
+    assert not token.is_revoked
+
+
 def test_revoking_a_token_stops_it_working(member_client, member):
     token, secret = APIToken.issue(member, "Feed", "write")
     response = member_client.post(reverse("api:token_revoke", args=[token.pk]))
@@ -55,6 +68,7 @@ def test_revoking_a_token_stops_it_working(member_client, member):
 
 def test_nobody_revokes_someone_elses_token(leader_client, member):
     token, _secret = APIToken.issue(member, "Feed", "write")
+    assert leader_client.get(reverse("api:token_revoke", args=[token.pk])).status_code == 404
     assert leader_client.post(reverse("api:token_revoke", args=[token.pk])).status_code == 404
     token.refresh_from_db()
     assert not token.is_revoked
