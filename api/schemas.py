@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
-from pydantic import AfterValidator
+from pydantic import AfterValidator, AliasChoices
 
 from initiatives.models import State
 from initiatives.portfolio import PortfolioFilterForm
@@ -210,7 +210,11 @@ class MeasurementIn(Schema):
 
 
 class BatchItemIn(MeasurementIn):
-    kpi: Id = Field(description="The KPI's id.")
+    # "kpi_id" too, as the API names it in what it returns, so output can be sent back as it is.
+    kpi: Id = Field(
+        validation_alias=AliasChoices("kpi", "kpi_id"),
+        description="The KPI's id (also accepted as kpi_id).",
+    )
 
 
 class BatchIn(Schema):

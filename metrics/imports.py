@@ -415,12 +415,13 @@ def write_measurements(user, items: list[Item], *, update_existing: bool) -> tup
             elif current.value != item.value or current.note != item.note:
                 current.kpi = item.kpi
                 current.value, current.note, current.entered_by = item.value, item.note, user
+                current.created_at = timezone.now()  # "entered at": when this value was entered
                 changed.append(current)
         for start in range(0, len(new), WRITE_BATCH):
             Measurement.objects.bulk_create(new[start : start + WRITE_BATCH])
         for start in range(0, len(changed), WRITE_BATCH):
             Measurement.objects.bulk_update(
-                changed[start : start + WRITE_BATCH], ["value", "note", "entered_by"]
+                changed[start : start + WRITE_BATCH], ["value", "note", "entered_by", "created_at"]
             )
     return len(new), len(changed)
 

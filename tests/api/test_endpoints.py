@@ -289,6 +289,18 @@ def test_posting_the_same_kpi_and_date_again_replaces_it_never_duplicates(member
     )
 
 
+def test_a_replaced_value_is_recorded_as_entered_by_whom_and_when(member, leader, bearer, kpi):
+    url = f"{API}/kpis/{kpi.pk}/measurements"
+    post_json(bearer(member), url, {"date": days_ago(1), "value": 97})
+    Measurement.objects.update(created_at=timezone.now() - timedelta(days=3))
+
+    post_json(bearer(leader), url, {"date": days_ago(1), "value": 95})
+
+    replaced = Measurement.objects.get()
+    assert replaced.entered_by == leader
+    assert replaced.created_at > timezone.now() - timedelta(minutes=1)
+
+
 def test_a_read_token_cannot_write(member, bearer, kpi):
     response = post_json(
         bearer(member, READ), f"{API}/kpis/{kpi.pk}/measurements", {"date": days_ago(1), "value": 1}
@@ -473,3 +485,12 @@ def test_lists_take_a_fixed_number_of_queries(
         assert client.get(f"{API}/initiatives").json()["count"] == 12
     with django_assert_max_num_queries(6):
         assert client.get(f"{API}/kpis").json()["count"] == 12
+
+
+def test_a_batch_takes_measurements_as_the_api_returns_them(member, bearer, kpi):
+    item = {"kpi_id": kpi.pk, "date": days_ago(2), "value": 96, "note": ""}
+
+    response = post_json(bearer(member), f"{API}/measurements", {"measurements": [item]})
+
+    assert response.status_code in (200, 201), response.content
+    assert Measurement.objects.filter(kpi=kpi, date=days_ago(2)).exists()
