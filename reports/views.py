@@ -21,12 +21,14 @@ def initiative_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 class PortfolioReportForm(forms.Form):
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None)
+    # No empty choice: the leader's top organisation comes first and is ready to go.
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None, empty_label=None)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         # The monthly report is for leadership: the organisations where the user decides.
-        self.fields["organisation"].queryset = policy.organisations_for(user, Action.DECIDE)
+        organisations = policy.organisations_for(user, Action.DECIDE).order_by("path")
+        self.fields["organisation"].queryset = organisations
 
 
 def portfolio_report(request: HttpRequest) -> HttpResponse:
@@ -65,5 +67,6 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
     return FileResponse(
         default_storage.open(report_job.file.name, "rb"),
         content_type="application/pdf",
-        filename=report_job.file.name.rsplit("/", 1)[-1],
+        # The stored name may carry the storage's suffix for a second report in a month.
+        filename=f"portfolio-{report_job.organisation_id}-{report_job.created_at:%Y-%m}.pdf",
     )

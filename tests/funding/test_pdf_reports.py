@@ -106,9 +106,19 @@ def test_portfolio_report_runs_as_a_task_with_progress_and_a_download(
     assert "<html" not in status.content.decode()
 
     download = leader_client.get(reverse("reports:download", args=[job.pk]))
+    month = f"{job.created_at:%Y-%m}"
+    assert f'filename="portfolio-{ministry.pk}-{month}.pdf"' in download["Content-Disposition"]
     text = pdf_text(b"".join(download.streaming_content))
     assert "Monthly portfolio report" in text
     assert "Ympäristölupien sähköinen käsittely ja Åland" in text
+
+
+def test_the_report_form_starts_at_the_leaders_top_organisation(leader_client, ministry):
+    form = leader_client.get(reverse("reports:portfolio")).context["form"]
+    field = form["organisation"]
+
+    assert "---------" not in str(field)
+    assert list(field.field.queryset)[0] == ministry
 
 
 def test_only_a_leader_can_ask_for_the_portfolio_report(member_client, agency_a):
