@@ -5,23 +5,28 @@ import io
 from decimal import Decimal
 
 from django.http import HttpResponse
+from django.utils import formats
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _plain(value):
+def _plain(value, decimal_separator="."):
     """Decimals without trailing zeros (12.5, not 12.5000); everything else as it is."""
     if isinstance(value, Decimal):
         value = value.normalize()
-        return format(value, "f")
+        return format(value, "f").replace(".", decimal_separator)
     return value
 
 
 def csv_text(header: list, body) -> str:
+    """CSV as the reader's spreadsheet opens it: where the decimal separator is a comma (Finnish,
+    Swedish), Excel expects semicolons between fields. Renewal's import reads both."""
+    decimal_separator = formats.get_format("DECIMAL_SEPARATOR")
+    delimiter = ";" if decimal_separator == "," else ","
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, delimiter=delimiter)
     writer.writerow(header)
-    writer.writerows([_plain(v) for v in row] for row in body)
+    writer.writerows([_plain(v, decimal_separator) for v in row] for row in body)
     # A BOM so that Excel opens the UTF-8 file with å, ä and ö intact.
     return "\ufeff" + buffer.getvalue()
 

@@ -118,7 +118,7 @@ def test_the_report_form_starts_at_the_leaders_top_organisation(leader_client, m
     field = form["organisation"]
 
     assert "---------" not in str(field)
-    assert list(field.field.queryset)[0] == ministry
+    assert field.field.queryset.first() == ministry
 
 
 def test_only_a_leader_can_ask_for_the_portfolio_report(member_client, agency_a):

@@ -293,6 +293,26 @@ def test_the_measurement_export_imports_back(member_client, initiative, kpi, mea
     assert Measurement.objects.count() == 3
 
 
+def test_a_finnish_reader_gets_the_csv_finnish_excel_opens(
+    member, member_client, initiative, kpi, measurements
+):
+    measurements[0].value = Decimal("97.5")
+    measurements[0].save()
+    member.language = "fi"
+    member.save()
+    url = reverse("metrics:initiative_export", args=[initiative.pk, "measurements", "csv"])
+
+    exported = member_client.get(url).content.decode("utf-8-sig")
+
+    header, first = exported.splitlines()[:2]
+    assert header.startswith("kpi;kpi_name;date;value;note")
+    assert first.startswith(f"{kpi.pk};{kpi.name};{measurements[0].date};97,5;")
+    Measurement.objects.all().delete()
+    upload(member_client, initiative, exported)
+    confirm(member_client, the_import())
+    assert Measurement.objects.get(date=measurements[0].date).value == Decimal("97.5")
+
+
 @pytest.mark.parametrize("what", ["kpis", "measurements"])
 def test_exports_come_as_xlsx_too(viewer_client, initiative, kpi, measurements, what):
     url = reverse("metrics:initiative_export", args=[initiative.pk, what, "xlsx"])
