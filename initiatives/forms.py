@@ -63,8 +63,7 @@ class InitiativeForm(VersionedModelForm):
         visible = policy.organisations_for(user, policy.Action.VIEW)
         above = {pk for organisation in visible for pk in organisation.ancestor_ids()}
         above = Organisation.objects.filter(pk__in=above)
-        # The owner decides at the gates, so a viewer, who may write nothing, cannot be one.
-        self.fields["owner"].queryset = people_in(above, roles=policy.ALLOWED[policy.Action.EDIT])
+        self.fields["owner"].queryset = people_in(above, roles=policy.OWNER_ROLES)
         self.fields["team"].queryset = people_in(above)
         if self.instance.pk:
             self.initial["tags"] = ", ".join(self.instance.tag_list)
@@ -77,11 +76,7 @@ class InitiativeForm(VersionedModelForm):
     def clean(self):
         cleaned = super().clean()
         owner, organisation = cleaned.get("owner"), cleaned.get("organisation")
-        if (
-            owner
-            and organisation
-            and policy.role_in(owner, organisation) not in policy.ALLOWED[policy.Action.EDIT]
-        ):
+        if owner and organisation and not policy.may_own(owner, organisation):
             self.add_error(
                 "owner",
                 _(

@@ -19,15 +19,15 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Sum
 from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
+from funding.compare import realised_by_benefit
 from funding.models import ApplicationState, CommittedBenefit
 from initiatives.figures import next_reviews
-from initiatives.models import BenefitUnit, Initiative, Phase, RealisedBenefit, State
+from initiatives.models import BenefitUnit, Initiative, Phase, State
 from initiatives.portfolio import build_portfolio, overdue_condition
 from metrics.models import KPI, Cadence
 from metrics.status import ALLOWED_AGE_DAYS, Status
@@ -420,14 +420,7 @@ class FundingCommitment(ReminderKind):
                 "commitment__application__call",
             )
         )
-        realised = dict(
-            RealisedBenefit.objects.filter(
-                benefit_id__in=[c.benefit_id for c in committed if c.benefit_id]
-            )
-            .values("benefit_id")
-            .annotate(total=Sum("amount"))
-            .values_list("benefit_id", "total")
-        )
+        realised = realised_by_benefit([c.benefit_id for c in committed])
         for benefit in committed:
             application = benefit.commitment.application
             initiative = application.initiative

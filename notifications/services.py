@@ -218,11 +218,8 @@ def emails_outdated(candidates, now: datetime) -> set[int]:
         or KINDS[n.kind].outdated(n, now)
     }
     if late:
-        # Not a row another sweep has just claimed and is sending.
-        unclaimed = Q(email_status__in=[EmailStatus.PENDING, EmailStatus.FAILED]) | Q(
-            email_status=EmailStatus.SENDING, email_claimed_at__lt=now - STALE_CLAIM
-        )
-        Notification.objects.filter(unclaimed, pk__in=late).update(
+        # Still deliverable, so not a row another sweep has claimed since and is sending.
+        _deliverable(now).filter(pk__in=late).update(
             email_status=EmailStatus.OUTDATED, email_next_attempt_at=None
         )
     return late

@@ -49,6 +49,15 @@ def _memberships(user) -> list[tuple[str, str]]:
     return user._policy_memberships
 
 
+# The accountable person decides at the gates, so an owner must be able to write there at all.
+OWNER_ROLES = ALLOWED[Action.EDIT]
+
+
+def may_own(user, organisation: Organisation) -> bool:
+    """Whether the user can be the owner of an initiative of this organisation."""
+    return role_in(user, organisation) in OWNER_ROLES
+
+
 def role_in(user, organisation: Organisation) -> str | None:
     """The strongest organisation role the user holds over this organisation, if any."""
     if not user.is_authenticated:
@@ -108,8 +117,7 @@ def can(user, action: Action, initiative) -> bool:
     role = role_in(user, initiative.organisation)
     owner_may = action in (Action.DECIDE, Action.APPLY)
     if owner_may and user.is_authenticated and initiative.owner_id == user.pk:
-        # The accountable person decides at the gates, as long as they may write here at all.
-        return role in ALLOWED[Action.EDIT]
+        return role in OWNER_ROLES
     if action == Action.VIEW and role is None and _officer_paths(user):
         return reviewable_applications(user).filter(initiative=initiative).exists()
     return role in ALLOWED[action]
