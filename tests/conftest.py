@@ -19,10 +19,12 @@ application of `initiative`; `submitted` the same application submitted, so its 
 `officer`.
 """
 
-from datetime import timedelta
+import os
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.test import Client
 from django.utils import timezone
 
@@ -33,6 +35,25 @@ from organisations.models import Membership, Organisation, User
 
 Kind = Organisation.Kind
 Role = Membership.Role
+
+
+# The clock -----------------------------------------------------------------------------------
+# CI runs the suite again with the clock moved (RENEWAL_TEST_CLOCK, an ISO date-time with its
+# offset) so that a test which quietly depends on today's date fails on a clean clone, not on
+# some day next year.
+
+
+def pytest_configure(config):
+    moment = os.environ.get("RENEWAL_TEST_CLOCK")
+    if moment:
+        traveller = time_machine.travel(datetime.fromisoformat(moment), tick=True)
+        traveller.start()
+        config._renewal_clock = traveller
+
+
+def pytest_report_header(config):
+    moment = os.environ.get("RENEWAL_TEST_CLOCK")
+    return f"renewal: clock moved to {moment}" if moment else None
 
 
 # Organisations -------------------------------------------------------------------------------
