@@ -67,8 +67,20 @@ class InitiativeForm(VersionedModelForm):
         self.fields["team"].queryset = people_in(above)
         if self.instance.pk:
             self.initial["tags"] = ", ".join(self.instance.tag_list)
-        else:
+            if not policy.may_change_owner(user, self.instance):
+                # A disabled field keeps the stored owner whatever is posted.
+                self.fields["owner"].disabled = True
+                self.fields["owner"].help_text = _("Only a leader can change the owner.")
+        elif organisations.filter(pk__in=policy.organisations_for(user, policy.Action.DECIDE)):
             self.fields["owner"].initial = user.pk
+        else:
+            # Nobody makes themselves an owner: a team member names someone else.
+            self.fields["owner"].queryset = self.fields["owner"].queryset.exclude(pk=user.pk)
+            self.fields["owner"].help_text = _(
+                "The person with final accountability for the initiative. Only a leader can "
+                "name themselves owner."
+            )
+        self._user = user
 
     def clean_tags(self):
         return normalise_tags(self.cleaned_data["tags"])
@@ -76,7 +88,15 @@ class InitiativeForm(VersionedModelForm):
     def clean(self):
         cleaned = super().clean()
         owner, organisation = cleaned.get("owner"), cleaned.get("organisation")
-        if owner and organisation and not policy.may_own(owner, organisation):
+        if (
+            owner
+            and organisation
+            and not self.instance.pk
+            and owner.pk == self._user.pk
+            and policy.role_in(self._user, organisation) != policy.Role.LEADER
+        ):
+            self.add_error("owner", _("Only a leader can name themselves owner."))
+        elif owner and organisation and not policy.may_own(owner, organisation):
             self.add_error(
                 "owner",
                 _(
@@ -127,6 +147,16 @@ class GateDecisionForm(forms.Form):
                 "rationale", _("Say why the initiative is returned, so the team can act on it.")
             )
         return cleaned
+
+
+class GateRequestForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note to the leaders"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        error_messages={"required": _("Write a short note: what the leaders should look at.")},
+        help_text=_("What has been done and what the leaders should look at before deciding."),
+    )
 
 
 class MoveBackForm(forms.Form):

@@ -24,6 +24,12 @@ urlpatterns = [
     path("<int:pk>/reviews/<int:review_pk>/", views.review_detail, name="review"),
     path("<int:pk>/scale/", views.scale, name="scale"),
     path("<int:pk>/gate/", views.gate_decide, name="gate"),
+    path("<int:pk>/gate/request/", views.gate_request, name="gate_request"),
+    path(
+        "<int:pk>/gate/request/withdraw/",
+        views.gate_request_withdraw,
+        name="gate_request_withdraw",
+    ),
     path("<int:pk>/move-back/", views.move_back, name="move_back"),
     path("<int:pk>/stop/", views.stop, name="stop"),
     path("<int:pk>/resume/", views.resume, name="resume"),

@@ -16,6 +16,9 @@ HELP = {
         "When a benefit your initiative committed to in a granted funding application is due "
         "soon or overdue."
     ),
+    Kind.GATE_REQUEST: _(
+        "If you lead an organisation: when a team asks you to decide at a gate of its initiative."
+    ),
 }
 
 

@@ -27,10 +27,10 @@ from django.utils.translation import ngettext, pgettext
 from funding.compare import realised_by_benefit
 from funding.models import ApplicationState, CommittedBenefit
 from initiatives.figures import next_reviews
-from initiatives.models import BenefitUnit, Initiative, Phase, State
+from initiatives.models import BenefitUnit, GateRequest, Initiative, Phase, State
 from initiatives.portfolio import build_portfolio, overdue_condition
 from metrics.models import KPI, Cadence
-from metrics.status import ALLOWED_AGE_DAYS, Status
+from metrics.status import ALLOWED_AGE_DAYS, ShownStatus, Status
 from notifications.models import Kind, Notification
 from organisations.models import Membership
 from renewal import policy
@@ -327,7 +327,7 @@ class PortfolioDigest(ReminderKind):
         if not portfolio.rows:
             return None
         totals = portfolio.totals
-        statuses = {s.value: 0 for s in Status}
+        statuses = {s.value: 0 for s in ShownStatus}
         for row in portfolio.rows:
             statuses[row.kpi_status] += 1
         order = {Status.OFF_TRACK: 0, Status.AT_RISK: 1}
@@ -386,7 +386,9 @@ class PortfolioDigest(ReminderKind):
                 )
                 % params
             )
-        rows = [{**row, "status_label": Status(row["status"]).label} for row in params["attention"]]
+        rows = [
+            {**row, "status_label": ShownStatus(row["status"]).label} for row in params["attention"]
+        ]
         return Message(
             title=_("Portfolio digest, %(month)s") % {"month": month},
             lines=lines,
@@ -488,6 +490,65 @@ class FundingCommitment(ReminderKind):
         )
 
 
+class GateRequested(ReminderKind):
+    """A team asked for a gate decision: to the leaders who decide it, once per request."""
+
+    code = Kind.GATE_REQUEST
+
+    def outdated(self, notification, now):
+        """Once the request is decided or withdrawn, nobody needs to be asked any more."""
+        request_id = int(notification.subject.split(":", 1)[1])
+        return not GateRequest.objects.filter(
+            pk=request_id, status=GateRequest.Status.OPEN
+        ).exists()
+
+    def due(self, now, people):
+        requests = GateRequest.objects.filter(
+            status=GateRequest.Status.OPEN, initiative__state__in=(State.ACTIVE, State.ON_HOLD)
+        ).select_related("initiative__organisation", "requested_by")
+        for request in requests:
+            initiative = request.initiative
+            for leader in request.deciders():
+                recipient = people(leader)
+                if not people.may_see(recipient, initiative):
+                    continue
+                yield Due(
+                    recipient=recipient,
+                    kind=self.code,
+                    subject=f"gate_request:{request.pk}",
+                    period="open",
+                    params={
+                        "initiative": initiative.title,
+                        "organisation": initiative.organisation.name,
+                        "requested_by": str(request.requested_by),
+                        "from_phase": request.from_phase,
+                        "note": request.note,
+                    },
+                    url=initiative.get_absolute_url(),
+                    time_zone=initiative.organisation.time_zone,
+                )
+
+    def message(self, params):
+        values = {**params, "to_phase": min(params["from_phase"] + 1, Phase.REALISATION)}
+        if params["from_phase"] == Phase.REALISATION:
+            title = _("Decision asked: completing %(initiative)s") % values
+            first = _(
+                "%(requested_by)s asks you to decide whether %(initiative)s (%(organisation)s) "
+                "is completed."
+            )
+        else:
+            title = _("Decision asked: %(initiative)s to phase %(to_phase)s") % values
+            first = _(
+                "%(requested_by)s asks you to decide at the gate of %(initiative)s "
+                "(%(organisation)s) to phase %(to_phase)s."
+            )
+        lines = [first % values]
+        if params["note"]:
+            lines.append(_("Their note: %(note)s") % values)
+        lines.append(_("Every criterion of the gate is met. Approve it, or return it with a reason."))
+        return Message(title=title, lines=lines, action=_("Decide at the gate"))
+
+
 KINDS: dict[str, ReminderKind] = {
     kind.code: kind
     for kind in (
@@ -496,5 +557,6 @@ KINDS: dict[str, ReminderKind] = {
         MeasurementOverdue(),
         PortfolioDigest(),
         FundingCommitment(),
+        GateRequested(),
     )
 }

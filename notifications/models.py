@@ -18,6 +18,7 @@ class Kind(models.TextChoices):
     MEASUREMENT_OVERDUE = "measurement_overdue", _("KPI measurement overdue")
     PORTFOLIO_DIGEST = "portfolio_digest", _("Monthly portfolio digest")
     FUNDING_COMMITMENT = "funding_commitment", _("Committed benefit due or overdue")
+    GATE_REQUEST = "gate_request", _("A gate decision is asked of you")
 
 
 class EmailStatus(models.TextChoices):

@@ -23,7 +23,8 @@ Role = Membership.Role
 class Action(StrEnum):
     VIEW = "view"  # read the initiative and everything in it
     EDIT = "edit"  # keep content, KPIs and measurements current
-    DECIDE = "decide"  # pass gates, move back, stop
+    DECIDE = "decide"  # pass gates, move back, stop: leaders only, never their own request
+    REQUEST = "request"  # ask the leaders for a gate decision
     CREATE = "create"  # start a new initiative in an organisation
     APPLY = "apply"  # create, submit and withdraw the initiative's funding applications
     REVIEW = "review"  # a funding officer's comments and decisions on an application
@@ -34,6 +35,7 @@ ALLOWED = {
     Action.VIEW: {Role.VIEWER, Role.MEMBER, Role.LEADER},
     Action.EDIT: {Role.MEMBER, Role.LEADER},
     Action.DECIDE: {Role.LEADER},
+    Action.REQUEST: {Role.MEMBER, Role.LEADER},
     Action.CREATE: {Role.MEMBER, Role.LEADER},
     Action.APPLY: {Role.LEADER},
     Action.REVIEW: set(),  # never through an organisation role: see can_review()
@@ -49,7 +51,7 @@ def _memberships(user) -> list[tuple[str, str]]:
     return user._policy_memberships
 
 
-# The accountable person decides at the gates, so an owner must be able to write there at all.
+# The owner requests the gate decisions and applies for funding, so they must be able to write.
 OWNER_ROLES = ALLOWED[Action.EDIT]
 
 
@@ -112,15 +114,27 @@ def kpis_for(user, action: Action = Action.VIEW) -> QuerySet:
 
 def can(user, action: Action, initiative) -> bool:
     # A stopped or completed initiative is a record: it can be read, not changed.
-    if action in (Action.EDIT, Action.DECIDE) and not initiative.is_open:
+    if action in (Action.EDIT, Action.DECIDE, Action.REQUEST) and not initiative.is_open:
         return False
     role = role_in(user, initiative.organisation)
-    owner_may = action in (Action.DECIDE, Action.APPLY)
-    if owner_may and user.is_authenticated and initiative.owner_id == user.pk:
+    # Four eyes: an owner applies for funding, but decides at no gate unless they lead.
+    if action == Action.APPLY and user.is_authenticated and initiative.owner_id == user.pk:
         return role in OWNER_ROLES
     if action == Action.VIEW and role is None and _officer_paths(user):
         return reviewable_applications(user).filter(initiative=initiative).exists()
     return role in ALLOWED[action]
+
+
+def may_decide_request(user, gate_request) -> bool:
+    """A leader over the initiative decides a gate request, unless they made it themselves."""
+    return gate_request.requested_by_id != user.pk and can(
+        user, Action.DECIDE, gate_request.initiative
+    )
+
+
+def may_change_owner(user, initiative) -> bool:
+    """Only leaders name or change an initiative's owner; nobody makes themselves one."""
+    return role_in(user, initiative.organisation) == Role.LEADER
 
 
 def authorize(user, initiative, needs: Action = Action.VIEW):

@@ -100,11 +100,18 @@ def test_member_may_edit_but_not_decide(member, initiative):
         policy.get_initiative(member, initiative.pk, Action.DECIDE)
 
 
-def test_owner_may_decide_on_their_own_initiative(make_initiative, agency_a, member):
+def test_an_owner_who_is_a_member_requests_but_never_decides(make_initiative, agency_a, member):
     owned = make_initiative(agency_a, member, title="Permit guidance chatbot")
 
-    assert policy.can(member, Action.DECIDE, owned)
-    assert policy.get_initiative(member, owned.pk, Action.DECIDE) == owned
+    assert policy.can(member, Action.REQUEST, owned)
+    assert policy.can(member, Action.APPLY, owned)
+    assert not policy.can(member, Action.DECIDE, owned)
+    with pytest.raises(PermissionDenied):
+        policy.get_initiative(member, owned.pk, Action.DECIDE)
+
+
+def test_a_viewer_may_not_request_a_gate_decision(viewer, initiative):
+    assert not policy.can(viewer, Action.REQUEST, initiative)
 
 
 def test_owner_without_a_role_in_the_organisation_may_not_decide(

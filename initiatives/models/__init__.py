@@ -3,6 +3,7 @@
 from initiatives.models.core import (
     GateDecision,
     GateError,
+    GateRequest,
     Initiative,
     Phase,
     State,
@@ -33,6 +34,7 @@ __all__ = [
     "Dataset",
     "GateDecision",
     "GateError",
+    "GateRequest",
     "Initiative",
     "Phase",
     "RealisedBenefit",

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from organisations.models import Membership, User
 from renewal.audit import AuditedModel
 
 
@@ -173,6 +174,47 @@ class Initiative(AuditedModel):
 
         return evaluate_gate(self)
 
+    def open_gate_request(self) -> "GateRequest | None":
+        return self.gate_requests.filter(status=GateRequest.Status.OPEN).first()
+
+    @transaction.atomic
+    def request_gate(self, user, note: str) -> "GateRequest":
+        """Ask the organisation's leaders to decide at the gate out of the current phase.
+
+        The initiative row is locked so that a double click records one request, not two.
+        """
+        Initiative.objects.select_for_update().filter(pk=self.pk).first()
+        if not self.is_open:
+            raise GateError(_("Only an active or on-hold initiative can pass a gate."))
+        result = self.gate()
+        if result is None or not result.passed:
+            raise GateError(_("Every criterion of the gate must be met before a decision is asked."))
+        if self.open_gate_request():
+            raise GateError(_("A decision at this gate has already been asked for."))
+        return GateRequest.objects.create(
+            initiative=self, from_phase=self.phase, note=note.strip(), requested_by=user
+        )
+
+    @transaction.atomic
+    def withdraw_gate_request(self, user) -> "GateRequest":
+        request = self.open_gate_request()
+        if request is None:
+            raise GateError(_("There is no open request to withdraw."))
+        if request.requested_by_id != user.pk:
+            raise GateError(_("Only the person who asked for the decision can withdraw it."))
+        request.status = GateRequest.Status.WITHDRAWN
+        request.closed_at = timezone.now()
+        request.save(update_fields=["status", "closed_at"])
+        return request
+
+    def _refuse_own_request(self, user):
+        """Four eyes: a person never decides a gate request they made themselves."""
+        request = self.open_gate_request()
+        if request is not None and request.requested_by_id == user.pk:
+            raise GateError(
+                _("You asked for this decision yourself, so another leader must decide it.")
+            )
+
     def _decide(self, user, outcome, rationale, to_phase):
         decision = GateDecision.objects.create(
             initiative=self,
@@ -181,6 +223,10 @@ class Initiative(AuditedModel):
             to_phase=to_phase,
             rationale=rationale,
             decided_by=user,
+        )
+        # Any decision on the initiative answers the request that waited for one.
+        GateRequest.objects.filter(initiative=self, status=GateRequest.Status.OPEN).update(
+            status=GateRequest.Status.DECIDED, decision=decision, closed_at=decision.decided_at
         )
         return decision
 
@@ -192,6 +238,7 @@ class Initiative(AuditedModel):
     def pass_gate(self, user, rationale: str = ""):
         if not self.is_open:
             raise GateError(_("Only an active or on-hold initiative can pass a gate."))
+        self._refuse_own_request(user)
         result = self.gate()
         if result is None or not result.passed:
             raise GateError(_("The gate's criteria are not met yet."))
@@ -208,6 +255,7 @@ class Initiative(AuditedModel):
     def return_at_gate(self, user, reason: str):
         if not reason.strip():
             raise GateError(_("Say why the initiative is returned."))
+        self._refuse_own_request(user)
         return self._decide(user, GateDecision.Outcome.RETURNED, reason, self.phase)
 
     @transaction.atomic
@@ -294,3 +342,87 @@ class GateDecision(AuditedModel):
         if self.from_phase == self.to_phase:
             return str(self.from_phase)
         return f"{self.from_phase} → {self.to_phase}"
+
+
+class GateRequest(AuditedModel):
+    """A team's request that leadership decide at the gate out of a phase.
+
+    Members, the owner included, never decide at a gate: they ask, and a leader other than the
+    one who asked decides (see Initiative.pass_gate). At most one request waits per initiative.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for a decision")
+        DECIDED = "decided", _("Decided")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    initiative = models.ForeignKey(
+        Initiative,
+        verbose_name=_("initiative"),
+        on_delete=models.CASCADE,
+        related_name="gate_requests",
+    )
+    from_phase = models.PositiveSmallIntegerField(_("from phase"), choices=Phase)
+    note = models.CharField(_("note"), max_length=1000, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.OPEN)
+    decision = models.ForeignKey(
+        GateDecision,
+        verbose_name=_("decision"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    audit_initiative_path = "initiative_id"
+
+    class Meta:
+        verbose_name = _("gate request")
+        verbose_name_plural = _("gate requests")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiative"],
+                condition=models.Q(status="open"),
+                name="one_open_gate_request_per_initiative",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.initiative_id}: {self.from_phase} ({self.status})"
+
+    @property
+    def to_phase(self) -> int:
+        return min(self.from_phase + 1, Phase.REALISATION)
+
+    @property
+    def completes(self) -> bool:
+        return self.from_phase == Phase.REALISATION
+
+    def deciders(self):
+        """The leaders who are asked to decide: those of the initiative's own organisation but
+        the requester; where the requester is its only leader, those of the nearest
+        organisation above that has another."""
+        ids = self.initiative.organisation.ancestor_ids()[::-1]
+        leaders = (
+            Membership.objects.filter(
+                organisation_id__in=ids, role=Membership.Role.LEADER, user__is_active=True
+            )
+            .exclude(user_id=self.requested_by_id)
+            .values_list("organisation_id", "user_id")
+        )
+        by_organisation: dict[int, list[int]] = {}
+        for organisation_id, user_id in leaders:
+            by_organisation.setdefault(organisation_id, []).append(user_id)
+        for organisation_id in ids:
+            if by_organisation.get(organisation_id):
+                return User.objects.filter(pk__in=by_organisation[organisation_id]).order_by("pk")
+        return User.objects.none()

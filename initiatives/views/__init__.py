@@ -1,6 +1,8 @@
 from initiatives.views.core import (
     decisions,
     gate_decide,
+    gate_request,
+    gate_request_withdraw,
     history,
     initiative_create,
     initiative_detail,
@@ -17,6 +19,8 @@ from initiatives.views.reviews import review_create, review_detail, scale
 __all__ = [
     "decisions",
     "gate_decide",
+    "gate_request",
+    "gate_request_withdraw",
     "history",
     "initiative_create",
     "initiative_detail",

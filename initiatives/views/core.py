@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from initiatives.figures import benefit_totals, next_reviews, value_stream_figures
 from initiatives.forms import (
     GateDecisionForm,
+    GateRequestForm,
     InitiativeForm,
     MoveBackForm,
     StopForm,
@@ -18,6 +19,7 @@ from initiatives.history import history_page
 from initiatives.models import (
     Benefit,
     GateError,
+    GateRequest,
     Phase,
     Reallocation,
     Responsibility,
@@ -39,11 +41,21 @@ def initiative_list(request: HttpRequest) -> HttpResponse:
         .annotate(kpi_count=Count("kpis"))
         .order_by("organisation__path", "title")
     )
+    waiting = (
+        GateRequest.objects.filter(
+            status=GateRequest.Status.OPEN,
+            initiative__in=policy.initiatives_for(request.user, Action.DECIDE),
+        )
+        .exclude(requested_by=request.user)
+        .select_related("initiative__organisation", "requested_by")
+        .order_by("requested_at")
+    )
     return render(
         request,
         "initiatives/list.html",
         {
             "initiatives": initiatives,
+            "decisions_waiting": waiting,
             "can_create": policy.organisations_for(request.user, Action.CREATE).exists(),
         },
     )
@@ -75,10 +87,19 @@ def initiative_detail(request: HttpRequest, pk: int, phase: int | None = None) -
     if shown not in Phase.values:
         return redirect(initiative)
     context = workspace_context(request, initiative, shown)
+    gate_request = initiative.gate_requests.select_related("requested_by").filter(
+        status=GateRequest.Status.OPEN
+    )
+    gate_request = gate_request.first()
     context.update(
         {
             "phases": _progress(initiative, shown),
             "gate": initiative.gate(),
+            "gate_request": gate_request,
+            "may_decide_request": gate_request is None
+            or policy.may_decide_request(request.user, gate_request),
+            "can_request": policy.can(request.user, Action.REQUEST, initiative),
+            "request_form": GateRequestForm(prefix="gate"),
             "decisions": initiative.decisions.select_related("decided_by")[:5],
             "move_back_form": MoveBackForm(initiative=initiative) if initiative.phase > 1 else None,
             "can_decide_state": policy.can(request.user, Action.DECIDE, initiative),
@@ -131,7 +152,9 @@ def workspace_context(request, initiative, shown: int) -> dict:
         "kpi_statuses": [
             {
                 "kpi": kpi,
-                "status": kpi_status(kpi, kpi.measurements.all(), today, kpi.milestones.all()),
+                "status": kpi_status(
+                    kpi, kpi.measurements.all(), today, kpi.milestones.all()
+                ).for_state(initiative.state),
             }
             for kpi in kpis
         ]
@@ -185,6 +208,37 @@ def gate_decide(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             initiative.return_at_gate(request.user, rationale)
             messages.success(request, _("Returned to the team with your reason."))
+    except GateError as error:
+        messages.error(request, str(error))
+    return redirect(initiative)
+
+
+def gate_request(request: HttpRequest, pk: int) -> HttpResponse:
+    """A team member (or a leader who wants another's eyes) asks for the gate decision."""
+    initiative = policy.get_initiative(request.user, pk, Action.REQUEST)
+    form = GateRequestForm(request.POST or None, prefix="gate")
+    if request.method == "POST" and form.is_valid():
+        try:
+            initiative.request_gate(request.user, form.cleaned_data["note"])
+        except GateError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("Decision requested. The leaders are notified; one of them decides."),
+            )
+        return redirect(initiative)
+    return render(
+        request, "initiatives/gate_request.html", {"form": form, "initiative": initiative}
+    )
+
+
+@require_POST
+def gate_request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    initiative = policy.get_initiative(request.user, pk, Action.REQUEST)
+    try:
+        initiative.withdraw_gate_request(request.user)
+        messages.success(request, _("Your request for a gate decision is withdrawn."))
     except GateError as error:
         messages.error(request, str(error))
     return redirect(initiative)

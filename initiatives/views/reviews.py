@@ -31,7 +31,7 @@ def review_create(request: HttpRequest, pk: int) -> HttpResponse:
         ):
             form.add_error(
                 "decision",
-                _("Only the initiative's owner or a leader can decide to stop or pause it."),
+                _("Only a leader can decide to stop or pause the initiative."),
             )
         else:
             actions = [

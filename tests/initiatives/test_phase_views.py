@@ -964,7 +964,7 @@ def test_scaling_records_the_follow_up_and_each_copied_kpi_and_benefit_once(
 
 # Query ceiling ---------------------------------------------------------------------------------------
 
-QUERY_CEILING = 20
+QUERY_CEILING = 21
 
 
 def fill(initiative, n: int, leader, member):

@@ -310,15 +310,16 @@ def test_a_pause_decision_on_an_initiative_already_on_hold_keeps_it_on_hold(
     assert initiative.decisions.count() == 1
 
 
-def test_the_owner_may_decide_to_stop_their_own_initiative(
+def test_an_owner_who_is_a_member_cannot_decide_to_stop_their_own_initiative(
     make_initiative, agency_a, member, member_client, review_data
 ):
     own = make_initiative(agency_a, member, title="Member's own initiative")
 
-    record(member_client, own, review_data(decision="stop", rationale="Not needed."))
+    response = record(member_client, own, review_data(decision="stop", rationale="Not needed."))
 
+    assertContains(response, "Only a leader can decide to stop or pause the initiative.")
     own.refresh_from_db()
-    assert own.state == State.STOPPED
+    assert own.state == State.ACTIVE
 
 
 @pytest.mark.parametrize("decision", ["stop", "pause"])
@@ -329,11 +330,9 @@ def test_a_member_cannot_record_a_stop_or_pause_decision(
 
     assert response.status_code == 200
     assert response.context["form"].errors["decision"] == [
-        "Only the initiative's owner or a leader can decide to stop or pause it."
+        "Only a leader can decide to stop or pause the initiative."
     ]
-    assertContains(
-        response, "Only the initiative&#x27;s owner or a leader can decide to stop or pause it."
-    )
+    assertContains(response, "Only a leader can decide to stop or pause the initiative.")
     initiative.refresh_from_db()
     assert initiative.state == State.ACTIVE
     assert not Review.objects.exists()

@@ -130,7 +130,7 @@ def test_member_cannot_move_an_initiative_back(member_client, in_phase_two):
     assert in_phase_two.phase == Phase.PREREQUISITES
 
 
-def test_member_who_owns_the_initiative_may_pass_its_gate(
+def test_member_who_owns_the_initiative_cannot_pass_its_gate(
     member_client, member, make_initiative, make_kpi, agency_a
 ):
     owned = make_initiative(
@@ -141,12 +141,12 @@ def test_member_who_owns_the_initiative_may_pass_its_gate(
     )
     make_kpi(owned)
 
-    response = member_client.post(url("gate", owned), {"decision": "approve"}, follow=True)
+    response = member_client.post(url("gate", owned), {"decision": "approve"})
 
+    assert response.status_code == 403
     owned.refresh_from_db()
-    assert owned.phase == Phase.PREREQUISITES
-    assert owned.decisions.get().decided_by == member
-    assertContains(response, "Gate approved. The initiative is now in phase 2. Prerequisites.")
+    assert owned.phase == Phase.GOALS
+    assert not owned.decisions.exists()
 
 
 # List ------------------------------------------------------------------------------------------
@@ -221,7 +221,7 @@ def test_member_creates_an_initiative_in_their_agency(member_client, member, age
             "organisation": agency_a.pk,
             "title": "Permit guidance chatbot",
             "problem": "The helpdesk answers the same 20 questions every day.",
-            "owner": member.pk,
+            "owner": leader.pk,
             "team": [member.pk, leader.pk],
             "start_date": "2026-01-01",
             "end_date": "2026-12-31",
@@ -233,7 +233,7 @@ def test_member_creates_an_initiative_in_their_agency(member_client, member, age
 
     created = Initiative.objects.get(title="Permit guidance chatbot")
     assert created.organisation == agency_a
-    assert created.owner == member
+    assert created.owner == leader
     assert set(created.team.all()) == {member, leader}
     assert str(created.investment_budget) == "90000.50"
     assert created.tag_list == ["AI", "guidance"]
@@ -296,10 +296,48 @@ def test_member_edits_an_initiative(member_client, initiative, form_data):
     assertContains(response, "<h1>Digital permits for companies</h1>", html=True)
 
 
-def test_member_can_name_the_ministry_leader_as_owner(member_client, member, leader, agency_a):
+def test_member_can_name_the_ministry_leader_as_owner_but_not_themselves(
+    member_client, member, leader, agency_a
+):
     form = member_client.get(reverse("initiatives:create")).context["form"]
 
-    assert set(form.fields["owner"].queryset) >= {member, leader}
+    assert leader in form.fields["owner"].queryset
+    assert member not in form.fields["owner"].queryset
+
+
+def test_a_member_who_posts_themselves_as_owner_of_a_new_initiative_is_refused(
+    member_client, member, agency_a
+):
+    response = member_client.post(
+        reverse("initiatives:create"),
+        {"organisation": agency_a.pk, "title": "Self-owned", "problem": "X.", "owner": member.pk},
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["owner"]
+    assert not Initiative.objects.exists()
+
+
+def test_a_member_cannot_make_themselves_owner_by_editing(
+    member_client, member, leader, initiative, form_data
+):
+    form = member_client.get(url("edit", initiative)).context["form"]
+    assertContains(member_client.get(url("edit", initiative)), "Only a leader can change the owner.")
+
+    member_client.post(url("edit", initiative), form_data(form, owner=member.pk, title="Taken"))
+
+    initiative.refresh_from_db()
+    assert initiative.title == "Taken"  # the rest of the edit is kept
+    assert initiative.owner == leader
+
+
+def test_a_leader_changes_the_owner(leader_client, member, initiative, form_data):
+    form = leader_client.get(url("edit", initiative)).context["form"]
+
+    leader_client.post(url("edit", initiative), form_data(form, owner=member.pk))
+
+    initiative.refresh_from_db()
+    assert initiative.owner == member
 
 
 def test_a_viewer_cannot_be_named_owner(leader_client, viewer, initiative, form_data):
@@ -470,9 +508,8 @@ def test_viewer_sees_the_initiative_without_edit_or_decision_controls(
 def test_member_is_told_who_decides_at_the_gate(member_client, ready):
     response = member_client.get(url("detail", ready))
 
-    assertContains(
-        response, "The initiative's owner or a leader of its organisation decides at the gate."
-    )
+    assertContains(response, "Only leaders decide at the gates, and nobody decides a request")
+    assertContains(response, "Ask for a decision")
     assertNotContains(response, "Record decision")
 
 

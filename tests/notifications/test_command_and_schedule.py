@@ -31,6 +31,7 @@ def test_dry_run_says_what_would_be_sent_and_records_nothing(reviewed, outbox):
             "measurement_overdue": 0,
             "portfolio_digest": 1,
             "funding_commitment": 0,
+            "gate_request": 0,
         },
         "total": 3,
         "dry_run": True,
