@@ -41,8 +41,7 @@ from initiatives.models import Initiative
 from initiatives.portfolio import PortfolioFilterForm, build_portfolio, portfolio_rows
 from metrics.imports import REASONS, Item, date_error, write_measurements
 from metrics.models import Measurement
-from metrics.status import Status as KPIStatus
-from metrics.status import is_overdue, kpi_status
+from metrics.status import CLOSED_STATES, ShownStatus, is_overdue, kpi_status, shown_status
 from organisations.models import Membership
 from renewal import policy
 from renewal.policy import Action
@@ -233,7 +232,7 @@ def _initiative(request, row) -> dict:
         "start_date": i.start_date,
         "end_date": i.end_date,
         "kpi_status": row.kpi_status,
-        "kpi_status_counts": {s: row.statuses.get(s, 0) for s in KPIStatus.values},
+        "kpi_status_counts": {s: row.statuses.get(s, 0) for s in ShownStatus.values},
         "planned_benefit_eur_per_year": float(row.planned_eur),
         "realised_benefit_eur": float(row.realised_eur),
         "planned_fte": float(row.planned_fte),
@@ -246,6 +245,9 @@ def _initiative(request, row) -> dict:
 
 
 def _kpi(kpi, today) -> dict:
+    # A stopped or completed initiative's KPIs read as its state, as on the pages.
+    state = kpi.initiative.state
+    status = shown_status(kpi.status, state)
     return {
         "id": kpi.pk,
         "initiative_id": kpi.initiative_id,
@@ -262,11 +264,11 @@ def _kpi(kpi, today) -> dict:
         "target_date": kpi.target_date,
         "data_source": kpi.data_source,
         "owner": str(kpi.owner) if kpi.owner_id else None,
-        "status": kpi.status,
-        "status_label": str(KPIStatus(kpi.status).label),
+        "status": status,
+        "status_label": str(ShownStatus(status).label),
         "latest_value": _number(kpi.latest_value),
         "latest_date": kpi.latest_date,
-        "overdue": is_overdue(kpi, kpi.latest_date, today),
+        "overdue": state not in CLOSED_STATES and is_overdue(kpi, kpi.latest_date, today),
     }
 
 
@@ -370,11 +372,17 @@ def initiative_detail(request, initiative_id: Path[Id]):
     summary="List the KPIs you can see, with their status",
 )
 def kpi_list(request, filters: Query[KPIFilters]):
-    kpis = policy.kpis_for(request.user).select_related("owner").order_by("initiative_id", "id")
+    kpis = (
+        policy.kpis_for(request.user)
+        .select_related("owner", "initiative")
+        .order_by("initiative_id", "id")
+    )
     if filters.initiative:
         kpis = kpis.filter(initiative_id=filters.initiative)
-    if filters.status:
-        kpis = kpis.filter(status=filters.status)
+    if filters.status in CLOSED_STATES:
+        kpis = kpis.filter(initiative__state=filters.status)
+    elif filters.status:
+        kpis = kpis.filter(status=filters.status).exclude(initiative__state__in=CLOSED_STATES)
     page = _page(request, kpis, filters)
     today = timezone.localdate()
     page["results"] = [_kpi(k, today) for k in page["results"]]
@@ -392,6 +400,7 @@ def kpi_detail(request, kpi_id: Path[Id]):
     today = timezone.localdate()
     milestones = list(kpi.milestones.all())
     status = kpi_status(kpi, list(kpi.measurements.all()), on=today, milestones=milestones)
+    status = status.for_state(kpi.initiative.state)
     data = _kpi(kpi, today)
     data.update(
         status=status.status,

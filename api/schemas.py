@@ -9,7 +9,7 @@ from pydantic import AfterValidator, AliasChoices
 
 from initiatives.models import State
 from initiatives.portfolio import PortfolioFilterForm
-from metrics.status import Status
+from metrics.status import ShownStatus
 
 MAX_ID = 2**63 - 1
 MAX_BATCH = 1000
@@ -79,8 +79,8 @@ class InitiativeFilters(PageParams):
     organisation: Id | None = Field(None, description="An organisation id: it and its subtree.")
     phase: int | None = Field(None, ge=1, le=5)
     state: Literal[tuple(State.values)] | None = None
-    kpi_status: Literal[tuple(Status.values)] | None = Field(
-        None, description="The initiative's worst KPI status."
+    kpi_status: Literal[tuple(ShownStatus.values)] | None = Field(
+        None, description="The initiative's worst KPI status, or stopped or completed."
     )
     tag: Text | None = Field(None, max_length=100)
     benefit_month: str | None = Field(
@@ -109,7 +109,10 @@ class InitiativeOut(Schema):
     uses_ai: bool
     start_date: dt.date | None
     end_date: dt.date | None
-    kpi_status: str = Field(description="The worst status among the initiative's KPIs.")
+    kpi_status: str = Field(
+        description="The worst status among the initiative's KPIs; stopped or completed once "
+        "the initiative is."
+    )
     kpi_status_counts: dict[str, int]
     planned_benefit_eur_per_year: float
     realised_benefit_eur: float
@@ -130,7 +133,7 @@ class InitiativePage(PageOut):
 
 class KPIFilters(PageParams):
     initiative: Id | None = None
-    status: Literal[tuple(Status.values)] | None = None
+    status: Literal[tuple(ShownStatus.values)] | None = None
 
 
 class KPIOut(Schema):
@@ -149,7 +152,10 @@ class KPIOut(Schema):
     target_date: dt.date | None
     data_source: str
     owner: str | None
-    status: str = Field(description="on_track, at_risk, off_track, no_data or no_plan.")
+    status: str = Field(
+        description="on_track, at_risk, off_track, no_data or no_plan; stopped or completed "
+        "when its initiative is."
+    )
     status_label: str
     latest_value: Number
     latest_date: dt.date | None

@@ -7,15 +7,17 @@ from math import ceil
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from initiatives.portfolio import STATUS_ORDER
-from metrics.status import Status
+from initiatives.portfolio import SHOWN_STATUS_ORDER
+from metrics.status import ShownStatus
 
 STATUS_COLOURS = {
-    Status.ON_TRACK: "#0b6e4f",
-    Status.AT_RISK: "#b36200",
-    Status.OFF_TRACK: "#a4262c",
-    Status.NO_DATA: "#8a94a3",
-    Status.NO_PLAN: "#c9d0d8",
+    ShownStatus.ON_TRACK: "#0b6e4f",
+    ShownStatus.AT_RISK: "#b36200",
+    ShownStatus.OFF_TRACK: "#a4262c",
+    ShownStatus.NO_DATA: "#8a94a3",
+    ShownStatus.NO_PLAN: "#c9d0d8",
+    ShownStatus.STOPPED: "#4a5360",
+    ShownStatus.COMPLETED: "#1f4e8c",
 }
 LAYOUT = {
     "margin": {"l": 60, "r": 16, "t": 16, "b": 48},
@@ -62,7 +64,7 @@ def status_by_organisation(portfolio, url) -> dict:
     data = [
         {
             "type": "bar",
-            "name": str(Status(status).label),
+            "name": str(ShownStatus(status).label),
             "x": names,
             "y": [table["counts"][n][status] for n in names],
             "customdata": [
@@ -70,7 +72,7 @@ def status_by_organisation(portfolio, url) -> dict:
             ],
             "marker": {"color": STATUS_COLOURS[status]},
         }
-        for status in STATUS_ORDER
+        for status in SHOWN_STATUS_ORDER
     ]
     layout = {
         **LAYOUT,

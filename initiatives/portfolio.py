@@ -3,6 +3,9 @@
 It reads a fixed number of queries whatever the number of initiatives: the initiatives, KPI
 counts by cached status (KPI.status, kept current on every measurement write), benefit and
 realised-benefit sums, and the last monthly review.
+
+A stopped or completed initiative's KPI status reads as its state (metrics.status.shown_status),
+here once, so the page, its filter and totals, the exports, the API, the digest and the PDF agree.
 """
 
 from collections import Counter, defaultdict
@@ -26,7 +29,7 @@ from initiatives.models import (
     State,
 )
 from metrics.models import KPI
-from metrics.status import ALLOWED_AGE_DAYS, Status
+from metrics.status import ALLOWED_AGE_DAYS, CLOSED_STATES, ShownStatus, Status, shown_status
 from renewal import policy
 
 PAGE_SIZE = 50
@@ -44,6 +47,8 @@ PORTFOLIO_FIELDS = (
 )
 # Worst first: an initiative's KPI status is its worst KPI's.
 STATUS_ORDER = [Status.OFF_TRACK, Status.AT_RISK, Status.ON_TRACK, Status.NO_DATA, Status.NO_PLAN]
+# What an initiative's KPI status can read, in the same order: closed initiatives last.
+SHOWN_STATUS_ORDER = [*STATUS_ORDER, ShownStatus.STOPPED, ShownStatus.COMPLETED]
 MONTHLY_REVIEW_OVERDUE_DAYS = 35
 
 SORTS = {
@@ -51,7 +56,7 @@ SORTS = {
     "organisation": lambda r: r.initiative.organisation.name.lower(),
     "phase": lambda r: r.initiative.phase,
     "state": lambda r: r.initiative.state,
-    "status": lambda r: STATUS_ORDER.index(r.kpi_status),
+    "status": lambda r: SHOWN_STATUS_ORDER.index(r.kpi_status),
     "planned_eur": lambda r: r.planned_eur,
     "realised_eur": lambda r: r.realised_eur,
     "investment": lambda r: r.initiative.investment_budget or 0,
@@ -76,7 +81,7 @@ class PortfolioFilterForm(forms.Form):
         label=_("State"), choices=[("", _("All")), *State.choices], required=False
     )
     kpi_status = forms.ChoiceField(
-        label=_("KPI status"), choices=[("", _("All")), *Status.choices], required=False
+        label=_("KPI status"), choices=[("", _("All")), *ShownStatus.choices], required=False
     )
     funding = forms.ChoiceField(
         label=_("Funding"),
@@ -135,7 +140,7 @@ class Row:
 
     @property
     def kpi_status_label(self):
-        return Status(self.kpi_status).label
+        return ShownStatus(self.kpi_status).label
 
     @property
     def overdue(self) -> bool:
@@ -272,7 +277,13 @@ def _add_kpi_status(rows, initiatives, today):
         row.statuses.update({status: c[status] for status in STATUS_ORDER if c[status]})
         row.overdue_measurements = c["overdue"]
     for row in rows.values():
-        row.kpi_status = next((s for s in STATUS_ORDER if row.statuses[s]), Status.NO_DATA)
+        worst = next((s for s in STATUS_ORDER if row.statuses[s]), Status.NO_DATA)
+        row.kpi_status = shown_status(worst, row.initiative.state)
+        if row.initiative.state in CLOSED_STATES:
+            # Nothing is measured or due any more: its KPIs count under its state, none overdue.
+            kpis = row.statuses.total()
+            row.statuses = Counter({row.kpi_status: kpis} if kpis else {})
+            row.overdue_measurements = 0
 
 
 def _add_benefits(rows, initiatives):

@@ -18,7 +18,7 @@ from initiatives.models import Phase
 from metrics import imports, tasks
 from metrics.forms import ImportForm
 from metrics.models import KPI, Measurement, MeasurementImport
-from metrics.status import Status
+from metrics.status import ShownStatus, shown_status
 from renewal import policy
 from renewal.exports import table_response
 from renewal.policy import Action
@@ -200,7 +200,7 @@ def _kpi_table(initiative):
             str(k.get_cadence_display()),
             k.data_source,
             str(k.owner) if k.owner_id else "",
-            str(Status(k.status).label),
+            str(ShownStatus(shown_status(k.status, initiative.state)).label),
             k.latest_value,
             k.latest_date,
         ]

@@ -13,6 +13,10 @@ A KPI is also *overdue* when its latest measurement (or its baseline, before any
 older than its cadence allows: 7 + 3 days for weekly, 31 + 7 for monthly, 92 + 14 for quarterly.
 The projected date of reaching the target extends the least-squares trend of the last
 TREND_POINTS measurements; when the trend does not move toward the target there is none.
+
+Wherever KPI status is shown (portfolio, exports, API, PDFs, the initiative page), the KPIs of a
+stopped or completed initiative read as that state (`shown_status`, `KPIStatus.for_state`): it is
+no longer measured against its plan, so *on track* or *overdue* would mislead.
 """
 
 import itertools
@@ -37,6 +41,27 @@ class Status(models.TextChoices):
     NO_PLAN = "no_plan", _("No plan")
 
 
+class ShownStatus(models.TextChoices):
+    """What "KPI status" reads: a KPI's `Status`, or the state of a closed initiative."""
+
+    ON_TRACK = "on_track", _("On track")
+    AT_RISK = "at_risk", _("At risk")
+    OFF_TRACK = "off_track", _("Off track")
+    NO_DATA = "no_data", _("No data")
+    NO_PLAN = "no_plan", _("No plan")
+    # The values of initiatives.models.State for the two states an initiative does not leave.
+    STOPPED = "stopped", _("Stopped")
+    COMPLETED = "completed", _("Completed")
+
+
+CLOSED_STATES = (ShownStatus.STOPPED, ShownStatus.COMPLETED)
+
+
+def shown_status(status: str, state: str) -> str:
+    """The KPI status as it reads for an initiative in `state` (an Initiative.state value)."""
+    return ShownStatus(state) if state in CLOSED_STATES else ShownStatus(status)
+
+
 @dataclass(frozen=True)
 class KPIStatus:
     status: str
@@ -49,7 +74,13 @@ class KPIStatus:
 
     @property
     def label(self) -> str:
-        return str(Status(self.status).label)
+        return str(ShownStatus(self.status).label)
+
+    def for_state(self, state: str) -> "KPIStatus":
+        """As shown for an initiative in `state`: a closed one's state, and nothing overdue."""
+        if state not in CLOSED_STATES:
+            return self
+        return replace(self, status=shown_status(self.status, state), overdue=False)
 
 
 def trajectory(kpi, milestones=()) -> list[tuple[date, Decimal]]:

@@ -80,7 +80,7 @@ def initiative_report(initiative, today: date | None = None) -> InitiativeReport
         kpi_reports.append(
             KPIReport(
                 kpi,
-                kpi_status(kpi, measurements, today, milestones),
+                kpi_status(kpi, measurements, today, milestones).for_state(initiative.state),
                 measurements[-6:],
                 kpi_chart(kpi, measurements, milestones),
             )

@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from initiatives import charts
-from initiatives.portfolio import STATUS_ORDER, build_portfolio
-from metrics.status import Status
+from initiatives.portfolio import SHOWN_STATUS_ORDER, build_portfolio
+from metrics.status import ShownStatus
 from renewal.exports import table_response
 
 
@@ -51,7 +51,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
             (n, label, count, url(phase=n, page=None)) for n, label, count in data.phase_counts()
         ],
         "status_rows": _status_rows(data, url),
-        "statuses": [Status(s).label for s in STATUS_ORDER],
+        "statuses": [ShownStatus(s).label for s in SHOWN_STATUS_ORDER],
         "benefit_months": [
             (m, planned.get(m, 0), realised.get(m, 0)) for m in sorted(set(planned) | set(realised))
         ],
@@ -80,7 +80,7 @@ def _status_rows(data, url):
                     table["counts"][name][s],
                     url(organisation=table["ids"][name], kpi_status=s, page=None),
                 )
-                for s in STATUS_ORDER
+                for s in SHOWN_STATUS_ORDER
             ],
         )
         for name in table["organisations"]

@@ -90,7 +90,9 @@ def test_anonymous_user_is_sent_to_login(client):
         ("q=notifications", ["Register notifications"]),
         ("kpi_status=off_track", ["Permit service"]),
         ("kpi_status=on_track", ["Register notifications"]),
-        ("kpi_status=no_data", ["Chatbot"]),
+        # Chatbot is stopped: its KPI status reads as its state, not as "no data".
+        ("kpi_status=stopped", ["Chatbot"]),
+        ("kpi_status=no_data", []),
     ],
 )
 def test_filters_return_the_matching_initiatives(leader_client, portfolio, query, expected):
