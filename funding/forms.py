@@ -66,10 +66,27 @@ class ReviewForm(forms.Form):
             allowed |= {self.GRANT, self.REJECT}
         field = self.fields["action"]
         field.choices = [c for c in field.choices if c[0] in allowed]
+        if self.GRANT in allowed and application.initiative_stopped:
+            self.fields["stop_acknowledged"] = forms.BooleanField(
+                label=_("I know the initiative was stopped, and grant the funding all the same"),
+                required=False,
+                help_text=_("Needed only to grant this application."),
+            )
 
     def clean(self):
         cleaned = super().clean()
         action, body = cleaned.get("action"), (cleaned.get("body") or "").strip()
         if action in (self.COMMENT, self.REJECT) and not body:
             self.add_error("body", _("Write the comment the applicant will read."))
+        if (
+            action == self.GRANT
+            and "stop_acknowledged" in self.fields
+            and not cleaned.get("stop_acknowledged")
+        ):
+            self.add_error(
+                "stop_acknowledged",
+                _(
+                    "The initiative was stopped. Tick this box to grant its application all the same."
+                ),
+            )
         return cleaned

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from initiatives.models import BenefitKind, BenefitUnit
+from initiatives.models import State as InitiativeState
 from metrics.models import Direction
 from renewal.audit import AuditedModel, AuditedQuerySet
 
@@ -59,6 +60,10 @@ class ApplicationState(models.TextChoices):
     GRANTED = "granted", _("Granted")
     REJECTED = "rejected", _("Rejected")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# Sent to the funder and not yet decided: what an officer still has to act on.
+OPEN_STATES = (ApplicationState.SUBMITTED, ApplicationState.IN_REVIEW)
 
 
 class FundingApplication(AuditedModel):
@@ -111,6 +116,10 @@ class FundingApplication(AuditedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Granting an application whose initiative was stopped takes the officer's explicit word.
+    stop_acknowledged = models.BooleanField(
+        _("granted knowing the initiative was stopped"), default=False
+    )
 
     audit_initiative_path = "initiative_id"
     audit_exclude = ("created_at",)
@@ -138,6 +147,11 @@ class FundingApplication(AuditedModel):
     @property
     def is_draft(self) -> bool:
         return self.state == ApplicationState.DRAFT
+
+    @property
+    def initiative_stopped(self) -> bool:
+        """Still open at the funder while its initiative was stopped: flagged to the officers."""
+        return self.state in OPEN_STATES and self.initiative.state == InitiativeState.STOPPED
 
     # The state machine. Each move claims the row with a conditional UPDATE (audited by
     # AuditedQuerySet), so two people pressing at once cannot both move it.
@@ -172,8 +186,17 @@ class FundingApplication(AuditedModel):
         )
 
     @transaction.atomic
-    def grant(self, user, comment: str = ""):
-        self._decide(user, ApplicationState.GRANTED, comment)
+    def grant(self, user, comment: str = "", *, stop_acknowledged: bool = False):
+        """Grant the funding; for a stopped initiative only with `stop_acknowledged`."""
+        stopped = self.initiative_stopped
+        if stopped and not stop_acknowledged:
+            raise TransitionError(
+                _(
+                    "The initiative was stopped. To grant its application all the same, "
+                    "acknowledge that you know it was stopped."
+                )
+            )
+        self._decide(user, ApplicationState.GRANTED, comment, stop_acknowledged=stopped)
 
     @transaction.atomic
     def reject(self, user, comment: str):
@@ -181,13 +204,14 @@ class FundingApplication(AuditedModel):
             raise TransitionError(_("Say why the application is rejected."))
         self._decide(user, ApplicationState.REJECTED, comment)
 
-    def _decide(self, user, to, comment):
+    def _decide(self, user, to, comment, **fields):
         self._move(
             [ApplicationState.IN_REVIEW],
             to,
             _("Only an application in review can be granted or rejected."),
             decided_at=timezone.now(),
             decided_by=user,
+            **fields,
         )
         ReviewComment.objects.create(application=self, author=user, body=comment, decision=to)
 

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from django.utils import timezone
 
 from funding.compare import CommitmentComparison, compare_commitment
+from initiatives.models import GateDecision
 
 
 @dataclass
@@ -19,6 +20,8 @@ class ApplicationReport:
     comments: list
     today: date
     as_of: datetime
+    # The decision that stopped the initiative while the application is still open, else None.
+    stop: object | None = None
 
     @property
     def is_frozen(self) -> bool:
@@ -40,6 +43,13 @@ def application_report(application, today: date | None = None) -> ApplicationRep
         benefits = list(initiative.benefits.order_by("expected_date", "id"))
         comparison, goals = None, initiative
     comments = list(application.comments.select_related("author"))
+    stop = None
+    if application.initiative_stopped:
+        stop = (
+            application.initiative.decisions.filter(outcome=GateDecision.Outcome.STOPPED)
+            .select_related("decided_by")
+            .first()
+        )
     return ApplicationReport(
         application=application,
         commitment=commitment,
@@ -50,4 +60,5 @@ def application_report(application, today: date | None = None) -> ApplicationRep
         comments=comments,
         today=today,
         as_of=timezone.now(),
+        stop=stop,
     )

@@ -139,7 +139,8 @@ def application_review(request: HttpRequest, pk: int) -> HttpResponse:
         if action == ReviewForm.START:
             application.start_review(request.user)
         elif action == ReviewForm.GRANT:
-            application.grant(request.user, body)
+            acknowledged = form.cleaned_data.get("stop_acknowledged", False)
+            application.grant(request.user, body, stop_acknowledged=acknowledged)
         elif action == ReviewForm.REJECT:
             application.reject(request.user, body)
         if action in (ReviewForm.COMMENT, ReviewForm.START) and body:

@@ -19,6 +19,10 @@ HELP = {
     Kind.GATE_REQUEST: _(
         "If you lead an organisation: when a team asks you to decide at a gate of its initiative."
     ),
+    Kind.APPLICATION_INITIATIVE_STOPPED: _(
+        "If you are a funding officer: when an initiative whose application to your funder is "
+        "still open is stopped."
+    ),
 }
 
 

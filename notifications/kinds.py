@@ -20,14 +20,14 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
 from funding.compare import realised_by_benefit
-from funding.models import ApplicationState, CommittedBenefit
+from funding.models import OPEN_STATES, ApplicationState, CommittedBenefit, FundingApplication
 from initiatives.figures import next_reviews
-from initiatives.models import BenefitUnit, GateRequest, Initiative, Phase, State
+from initiatives.models import BenefitUnit, GateDecision, GateRequest, Initiative, Phase, State
 from initiatives.portfolio import build_portfolio, overdue_condition
 from metrics.models import KPI, Cadence
 from metrics.status import ALLOWED_AGE_DAYS, ShownStatus, Status
@@ -545,8 +545,110 @@ class GateRequested(ReminderKind):
         lines = [first % values]
         if params["note"]:
             lines.append(_("Their note: %(note)s") % values)
-        lines.append(_("Every criterion of the gate is met. Approve it, or return it with a reason."))
+        lines.append(
+            _("Every criterion of the gate is met. Approve it, or return it with a reason.")
+        )
         return Message(title=title, lines=lines, action=_("Decide at the gate"))
+
+
+class ApplicationInitiativeStopped(ReminderKind):
+    """An application still open at the funder whose initiative was stopped: to the funder's
+    officers, once per application, so that nobody grants money to it unaware."""
+
+    code = Kind.APPLICATION_INITIATIVE_STOPPED
+
+    def outdated(self, notification, now):
+        """Once the application is decided or withdrawn, the warning has done its work."""
+        application_id = int(notification.subject.split(":", 1)[1])
+        return not FundingApplication.objects.filter(
+            pk=application_id, state__in=OPEN_STATES
+        ).exists()
+
+    def due(self, now, people):
+        applications = list(
+            FundingApplication.objects.filter(
+                state__in=OPEN_STATES, initiative__state=State.STOPPED
+            ).select_related("initiative__organisation", "call")
+        )
+        if not applications:
+            return
+        stops = {}
+        for decision in GateDecision.objects.filter(
+            initiative__in={a.initiative_id for a in applications},
+            outcome=GateDecision.Outcome.STOPPED,
+        ).order_by("initiative_id", "decided_at"):
+            stops[decision.initiative_id] = decision  # the latest wins
+        officers = Membership.objects.filter(
+            role=Membership.Role.FUNDING_OFFICER, user__is_active=True
+        ).select_related("user", "organisation")
+        seen = set()
+        for membership in officers:
+            if membership.user_id in seen:
+                continue
+            seen.add(membership.user_id)
+            officer = people(membership.user)
+            # The officers who review an application are the policy's to say, as on the pages.
+            theirs = set(
+                policy.reviewable_applications(officer)
+                .filter(pk__in=[a.pk for a in applications])
+                .values_list("pk", flat=True)
+            )
+            for application in applications:
+                if application.pk in theirs:
+                    yield self._due(officer, application, stops.get(application.initiative_id))
+
+    def _due(self, officer, application, stop) -> Due:
+        initiative = application.initiative
+        time_zone = initiative.organisation.time_zone
+        stopped_on = (
+            timezone.localtime(stop.decided_at, ZoneInfo(time_zone)).date().isoformat()
+            if stop
+            else None
+        )
+        return Due(
+            recipient=officer,
+            kind=self.code,
+            subject=f"funding_application:{application.pk}",
+            period="stopped",
+            params={
+                "initiative": initiative.title,
+                "organisation": initiative.organisation.name,
+                "call": application.call.name,
+                "amount": str(application.amount_requested),
+                "stopped_on": stopped_on,
+                "rationale": stop.rationale if stop else "",
+            },
+            url=application.get_absolute_url(),
+            time_zone=time_zone,
+        )
+
+    def message(self, params):
+        values = {**params, "amount": eur(params["amount"])}
+        if params["stopped_on"]:
+            values["date"] = short_date(params["stopped_on"])
+            first = _(
+                "%(organisation)s stopped %(initiative)s on %(date)s. Its application to "
+                "%(call)s for %(amount)s is still open."
+            )
+        else:
+            first = _(
+                "%(organisation)s stopped %(initiative)s. Its application to %(call)s for "
+                "%(amount)s is still open."
+            )
+        lines = [first % values]
+        if params["rationale"]:
+            lines.append(_("The reason given: %(rationale)s") % values)
+        lines.append(
+            _(
+                "Granting the application now needs your explicit acknowledgement that the "
+                "initiative was stopped."
+            )
+        )
+        return Message(
+            title=_("Initiative stopped, its application open: %(initiative)s") % values,
+            lines=lines,
+            action=_("Open the funding application"),
+        )
 
 
 KINDS: dict[str, ReminderKind] = {
@@ -558,5 +660,6 @@ KINDS: dict[str, ReminderKind] = {
         PortfolioDigest(),
         FundingCommitment(),
         GateRequested(),
+        ApplicationInitiativeStopped(),
     )
 }

@@ -19,6 +19,10 @@ class Kind(models.TextChoices):
     PORTFOLIO_DIGEST = "portfolio_digest", _("Monthly portfolio digest")
     FUNDING_COMMITMENT = "funding_commitment", _("Committed benefit due or overdue")
     GATE_REQUEST = "gate_request", _("A gate decision is asked of you")
+    APPLICATION_INITIATIVE_STOPPED = (
+        "application_initiative_stopped",
+        _("Initiative of an open funding application stopped"),
+    )
 
 
 class EmailStatus(models.TextChoices):
