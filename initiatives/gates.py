@@ -4,6 +4,7 @@ missing. One mechanism for every phase; a phase's gate is the list registered fo
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -231,7 +232,8 @@ def benefit_fully_planned(initiative) -> CriterionResult:
 
 @criterion(phase=3)
 def freed_time_reallocated(initiative) -> CriterionResult:
-    targets = {r.benefit_id for r in initiative.reallocations.all()}
+    # A reallocation of nothing places none of the freed time.
+    targets = {r.benefit_id for r in initiative.reallocations.all() if r.capacity}
     unplaced = [
         b.description for b in initiative.benefits.all() if b.is_time_freed and b.pk not in targets
     ]
@@ -249,22 +251,45 @@ def freed_time_reallocated(initiative) -> CriterionResult:
 
 @criterion(phase=4)
 def monthly_review_to_continue(initiative) -> CriterionResult:
-    found = any(
-        r.kind == "monthly" and r.decision in ("continue", "scale_up")
-        for r in initiative.reviews.all()
+    # Only the latest monthly review counts: a later adjust, pause or stop voids an earlier
+    # continue. Weekly team reviews are not leadership's decision and never void it.
+    monthly = [r for r in initiative.reviews.all() if r.kind == "monthly"]
+    latest = max(monthly, key=lambda r: (r.date, r.id), default=None)
+    if latest is not None and latest.decision in ("continue", "scale_up"):
+        missing = None
+    elif latest is None:
+        missing = _("Hold a monthly leadership review that decides to continue or to scale up.")
+    else:
+        missing = _(
+            "The latest monthly review, on %(date)s, decided: %(decision)s. Hold a monthly "
+            "leadership review that decides to continue or to scale up."
+        ) % {
+            "date": formats.date_format(latest.date, "SHORT_DATE_FORMAT"),
+            "decision": latest.get_decision_display(),
+        }
+    return _result(
+        gettext_lazy("The latest monthly review decided to continue or scale up"), missing
     )
-    missing = (
-        None
-        if found
-        else _("Hold a monthly leadership review that decides to continue or to scale up.")
-    )
-    return _result(gettext_lazy("A monthly review decided to continue or scale up"), missing)
 
 
 @criterion(phase=4)
 def realisation_started(initiative) -> CriterionResult:
-    found = any(b.realisation_started_on for b in initiative.benefits.all() if not b.is_disbenefit)
-    missing = None if found else _("Record the date on which a benefit began to show.")
+    # A start date still ahead is a plan, not a benefit that has begun to show.
+    today = timezone.localdate()
+    dates = [
+        b.realisation_started_on
+        for b in initiative.benefits.all()
+        if b.realisation_started_on and not b.is_disbenefit
+    ]
+    if any(d <= today for d in dates):
+        missing = None
+    elif dates:
+        missing = _(
+            "The recorded realisation start is still ahead (%(date)s); a benefit counts once it "
+            "has begun to show."
+        ) % {"date": formats.date_format(min(dates), "SHORT_DATE_FORMAT")}
+    else:
+        missing = _("Record the date on which a benefit began to show.")
     return _result(gettext_lazy("At least one benefit has started to be realised"), missing)
 
 

@@ -1,15 +1,43 @@
-"""The gate out of phase 1, and the decisions leadership records on an initiative."""
+"""The gate out of phase 1, the decisions leadership records on an initiative, and every gate
+criterion reading the latest fact."""
 
 import re
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
+from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import translation
 from pytest_django.asserts import assertContains, assertNotContains
 
-from initiatives.models import GateDecision, GateError, Phase, State
-from metrics.models import ValueArea
+from initiatives.gates import evaluate_gate
+from initiatives.models import (
+    Competence,
+    GateDecision,
+    GateError,
+    Phase,
+    Reallocation,
+    Responsibility,
+    Review,
+    ReviewDecision,
+    State,
+)
+from initiatives.views.core import workspace_context
+from metrics.models import KPI, ValueArea
+from tests.initiatives.conftest import make_benefit
 
 Outcome = GateDecision.Outcome
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """Criteria evaluated outside a request speak the active language, and an earlier test's
+    request may have left another one active in this thread."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -241,3 +269,296 @@ def test_an_initiative_on_hold_can_still_pass_its_gate(ready, leader):
 
     ready.refresh_from_db()
     assert ready.phase == Phase.PREREQUISITES
+
+
+# Every criterion reads the latest fact -----------------------------------------------------------
+# A criterion that depends on decisions uses the most recent relevant one; every other criterion
+# reads the initiative as it stands, so a later change undoes (or restores) what it found.
+
+HOLD = "Hold a monthly leadership review that decides to continue or to scale up."
+MARCH, APRIL = date(2026, 3, 2), date(2026, 4, 6)
+
+
+@pytest.fixture
+def execution(execution_met):
+    """Phase 4 with a started benefit and no reviews yet: each test records its own, dated."""
+    execution_met.reviews.all().delete()
+    return execution_met
+
+
+def review(initiative, on, decision, kind=Review.Kind.MONTHLY) -> Review:
+    return Review.objects.create(
+        initiative=initiative,
+        date=on,
+        kind=kind,
+        participants="Liisa, Mikko",
+        decision=decision,
+        rationale="As the KPIs show.",
+    )
+
+
+@pytest.mark.parametrize(
+    ("later", "label"),
+    [
+        (ReviewDecision.ADJUST, "Adjust"),
+        (ReviewDecision.PAUSE, "Pause"),
+        (ReviewDecision.STOP, "Stop"),
+    ],
+)
+def test_a_later_monthly_adjust_pause_or_stop_voids_an_earlier_continue(
+    leader_client, execution, later, label
+):
+    review(execution, MARCH, ReviewDecision.CONTINUE)
+    review(execution, APRIL, later)
+
+    message = f"The latest monthly review, on 04/06/2026, decided: {label}. {HOLD}"
+    assert missing(execution) == [message]
+    assert_user_sees(leader_client, execution, message)
+
+
+@pytest.mark.parametrize("later", [ReviewDecision.CONTINUE, ReviewDecision.SCALE_UP])
+def test_a_later_monthly_continue_or_scale_up_after_an_adjust_passes(execution, later):
+    review(execution, MARCH, ReviewDecision.ADJUST)
+    review(execution, APRIL, later)
+
+    assert execution.gate().passed
+
+
+@pytest.mark.parametrize(
+    "weekly", [ReviewDecision.ADJUST, ReviewDecision.PAUSE, ReviewDecision.STOP]
+)
+def test_a_weekly_review_after_the_monthly_one_does_not_void_it(execution, weekly):
+    review(execution, MARCH, ReviewDecision.CONTINUE)
+    review(execution, APRIL, weekly, kind=Review.Kind.WEEKLY)
+
+    assert execution.gate().passed
+
+
+def test_a_weekly_continue_after_a_monthly_adjust_does_not_meet_the_gate(execution):
+    review(execution, MARCH, ReviewDecision.ADJUST)
+    review(execution, APRIL, ReviewDecision.CONTINUE, kind=Review.Kind.WEEKLY)
+
+    assert missing(execution) == [
+        f"The latest monthly review, on 03/02/2026, decided: Adjust. {HOLD}"
+    ]
+
+
+def test_the_review_dated_latest_counts_not_the_one_recorded_last(execution):
+    review(execution, APRIL, ReviewDecision.CONTINUE)
+    review(execution, MARCH, ReviewDecision.ADJUST)  # recorded afterwards, held earlier
+
+    assert execution.gate().passed
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "passes"),
+    [
+        (ReviewDecision.CONTINUE, ReviewDecision.ADJUST, False),
+        (ReviewDecision.ADJUST, ReviewDecision.CONTINUE, True),
+    ],
+)
+def test_of_two_monthly_reviews_on_one_day_the_one_recorded_last_counts(
+    execution, first, second, passes
+):
+    review(execution, APRIL, first)
+    review(execution, APRIL, second)
+
+    assert execution.gate().passed is passes
+
+
+def test_the_gate_reads_the_latest_review_from_the_workspace_without_a_query(
+    leader, execution, django_assert_num_queries
+):
+    review(execution, MARCH, ReviewDecision.CONTINUE)
+    review(execution, APRIL, ReviewDecision.ADJUST)
+    review(execution, APRIL, ReviewDecision.CONTINUE, kind=Review.Kind.WEEKLY)
+    request = RequestFactory().get("/")
+    request.user = leader
+    workspace_context(request, execution, Phase.EXECUTION)
+
+    with django_assert_num_queries(0):
+        gate = evaluate_gate(execution)
+
+    assert gate.missing == [f"The latest monthly review, on 04/06/2026, decided: Adjust. {HOLD}"]
+
+
+@pytest.fixture
+def in_march():
+    with time_machine.travel(
+        datetime(2026, 3, 2, 12, tzinfo=ZoneInfo("Europe/Helsinki")), tick=False
+    ):
+        yield MARCH
+
+
+def test_a_realisation_start_still_ahead_is_not_a_started_benefit(
+    leader_client, execution_met, in_march
+):
+    execution_met.benefits.update(realisation_started_on=date(2026, 3, 3))
+
+    message = (
+        "The recorded realisation start is still ahead (03/03/2026); a benefit counts once it "
+        "has begun to show."
+    )
+    assert missing(execution_met) == [message]
+    assert_user_sees(leader_client, execution_met, message)
+
+
+def test_a_realisation_that_started_today_counts(execution_met, in_march):
+    execution_met.benefits.update(realisation_started_on=in_march)
+
+    assert execution_met.gate().passed
+
+
+@pytest.fixture
+def freed_and_reallocated(plan_met, kpi, member):
+    """Phase 3 whose gate is met, with a time-freed benefit of 2 FTE reallocated in full."""
+    freed = make_benefit(
+        plan_met,
+        kpi=kpi,
+        owner=member,
+        description="Handler time freed from re-keying",
+        kind="time_freed",
+        quantity=Decimal(2),
+        unit="fte",
+    )
+    Reallocation.objects.create(
+        initiative=plan_met,
+        benefit=freed,
+        capacity=Decimal(2),
+        capacity_unit="fte",
+        task="Supervision visits",
+        unit="Supervision unit",
+        from_date=MARCH,
+    )
+    return plan_met
+
+
+def cleared(**fields):
+    def change(initiative):
+        for name, value in fields.items():
+            setattr(initiative, name, value)
+        initiative.save()
+
+    return change
+
+
+UNDONE = [
+    pytest.param(
+        "ready",
+        cleared(change_for_citizens=""),
+        "The change statement is missing the change sought for citizens and customers.",
+        id="change statement emptied",
+    ),
+    pytest.param(
+        "ready",
+        lambda i: KPI.objects.update(target_date=None),
+        "No KPI has a baseline value and date, a target value and a target date yet.",
+        id="target date removed",
+    ),
+    pytest.param(
+        "ready",
+        lambda i: KPI.objects.update(value_area=ValueArea.TIME_TO_VALUE),
+        "No KPI measures current value or cost-efficiency; add one in either value area.",
+        id="kpi moved to another value area",
+    ),
+    pytest.param(
+        "prerequisites_met",
+        lambda i: Responsibility.objects.filter(role="accountable").update(role="consulted"),
+        "Name the one person who is accountable (has the final say).",
+        id="accountable became consulted",
+    ),
+    pytest.param(
+        "prerequisites_met",
+        lambda i: Responsibility.objects.filter(role="responsible").update(role="informed"),
+        "Name at least one person responsible for doing the work.",
+        id="responsible became informed",
+    ),
+    pytest.param(
+        "prerequisites_met",
+        lambda i: Competence.objects.create(initiative=i, name="Service design", available="no"),
+        "These competence gaps have no plan and due date: Service design.",
+        id="competence gap found",
+    ),
+    pytest.param(
+        "prerequisites_met",
+        lambda i: i.datasets.update(accuracy=None),
+        "Assess the quality of these datasets: Permit case records.",
+        id="dataset score cleared",
+    ),
+    pytest.param(
+        "prerequisites_met",
+        cleared(uses_ai=True),
+        "The AI checklist is not complete: the problem AI solves is clearly defined; data "
+        "quality is adequate for AI; an ethical assessment is done; human oversight is defined.",
+        id="ai taken into use",
+    ),
+    pytest.param(
+        "freed_and_reallocated",
+        lambda i: i.steps.filter(position=2).delete(),
+        "Map today's process as a value stream of at least two steps (now 1).",
+        id="step removed",
+    ),
+    pytest.param(
+        "freed_and_reallocated",
+        lambda i: i.benefits.update(owner=None),
+        "No benefit has all of an owner, a quantity, an expected date and a linked KPI yet.",
+        id="benefit owner removed",
+    ),
+    pytest.param(
+        "freed_and_reallocated",
+        lambda i: i.reallocations.update(capacity=0),
+        "Say where the time freed by these benefits goes: Handler time freed from re-keying.",
+        id="reallocation cut to nothing",
+    ),
+    pytest.param(
+        "execution_met",
+        lambda i: i.benefits.update(realisation_started_on=None),
+        "Record the date on which a benefit began to show.",
+        id="realisation start removed",
+    ),
+    pytest.param(
+        "realisation_met",
+        lambda i: i.benefits.update(is_disbenefit=True),
+        "Record a realised benefit that shows in the budget or the staffing plan.",
+        id="realised benefit became a dis-benefit",
+    ),
+    pytest.param(
+        "realisation_met",
+        cleared(lessons_learned=" "),
+        "Write down the lessons learned.",
+        id="lessons emptied",
+    ),
+]
+
+
+@pytest.mark.parametrize(("met", "change", "message"), UNDONE)
+def test_a_later_change_undoes_a_met_criterion_at_once(request, met, change, message):
+    initiative = request.getfixturevalue(met)
+    assert initiative.gate().passed
+
+    change(initiative)
+
+    assert missing(initiative) == [message]
+
+
+def test_a_competence_gap_closed_later_no_longer_needs_a_plan(prerequisites_met):
+    gap = Competence.objects.create(
+        initiative=prerequisites_met, name="Service design", available="no"
+    )
+    assert not prerequisites_met.gate().passed
+
+    gap.available = "yes"
+    gap.save()
+
+    assert prerequisites_met.gate().passed
+
+
+def test_a_time_freed_benefit_recorded_as_a_dis_benefit_later_needs_no_reallocation(
+    freed_and_reallocated,
+):
+    freed_and_reallocated.reallocations.all().delete()
+    assert not freed_and_reallocated.gate().passed
+
+    freed_and_reallocated.benefits.filter(kind="time_freed").update(is_disbenefit=True)
+
+    assert freed_and_reallocated.gate().passed

@@ -1,7 +1,7 @@
 """The gates out of phases 2, 3 and 4 and the completion out of phase 5: each criterion passing,
 failing with the words the user reads in the gate panel, and the gate approved through the page."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -367,24 +367,31 @@ def test_without_a_review_the_gate_asks_for_a_monthly_review(leader_client, exec
     )
 
 
+HOLD_A_MONTHLY_REVIEW = "Hold a monthly leadership review that decides to continue or to scale up."
+
+
 @pytest.mark.parametrize(
-    ("kind", "decision"),
+    ("kind", "decision", "message"),
     [
-        (Review.Kind.WEEKLY, ReviewDecision.CONTINUE),
-        (Review.Kind.MONTHLY, ReviewDecision.ADJUST),
-        (Review.Kind.MONTHLY, ReviewDecision.PAUSE),
+        (Review.Kind.WEEKLY, ReviewDecision.CONTINUE, HOLD_A_MONTHLY_REVIEW),
+        (
+            Review.Kind.MONTHLY,
+            ReviewDecision.ADJUST,
+            f"The latest monthly review, on 03/02/2026, decided: Adjust. {HOLD_A_MONTHLY_REVIEW}",
+        ),
+        (
+            Review.Kind.MONTHLY,
+            ReviewDecision.PAUSE,
+            f"The latest monthly review, on 03/02/2026, decided: Pause. {HOLD_A_MONTHLY_REVIEW}",
+        ),
     ],
 )
 def test_a_weekly_review_or_another_monthly_decision_does_not_meet_the_gate(
-    leader_client, execution_met, kind, decision
+    leader_client, execution_met, kind, decision, message
 ):
-    Review.objects.update(kind=kind, decision=decision)
+    Review.objects.update(kind=kind, decision=decision, date=date(2026, 3, 2))
 
-    assert_gate_says(
-        leader_client,
-        execution_met,
-        "Hold a monthly leadership review that decides to continue or to scale up.",
-    )
+    assert_gate_says(leader_client, execution_met, message)
 
 
 def test_without_a_started_benefit_the_gate_asks_for_the_start_date(leader_client, execution_met):
