@@ -188,6 +188,16 @@ class BenefitForm(PhaseItemForm):
 class ReallocationForm(PhaseItemForm):
     capacity = NumberField(label=_("Freed capacity"), min_value=0, decimal_places=2)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A dis-benefit frees nothing, so it is never offered as a source (the model refuses it
+        # too); how much a benefit has left is checked by Reallocation.clean.
+        field = self.fields["benefit"]
+        field.queryset = field.queryset.filter(is_disbenefit=False)
+        field.error_messages["invalid_choice"] = _(
+            "Choose one of this initiative's benefits; a dis-benefit is never a source."
+        )
+
     class Meta:
         model = Reallocation
         fields = [

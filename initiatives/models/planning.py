@@ -1,16 +1,19 @@
 """Phase 3 and 5: how the benefit arises (value stream, benefits, reallocation) and what was
 realised."""
 
-from decimal import Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from initiatives.models.prerequisites import PhaseItem
 from renewal.audit import AuditedModel
+from renewal.templatetags.renewal import number
 
 NON_NEGATIVE = [MinValueValidator(0)]
 
@@ -60,6 +63,24 @@ class BenefitUnit(models.TextChoices):
     FTE = "fte", _("FTE")
     HOURS_PER_MONTH = "hours_per_month", _("hours per month")
     KPI_UNIT = "kpi_unit", _("the KPI's own unit")
+
+
+# The units a reallocation moves, and so the only units a benefit can free capacity in.
+CAPACITY_UNITS = (BenefitUnit.FTE, BenefitUnit.HOURS_PER_MONTH)
+
+
+def capacity_hours(amount: Decimal, unit: str) -> Decimal:
+    """FTE or hours per month as hours a year, one scale on which both compare exactly."""
+    if unit == BenefitUnit.FTE:
+        return amount * Decimal(settings.HOURS_PER_FTE_YEAR)
+    return amount * 12
+
+
+def capacity_text(hours: Decimal, unit: str, rounding=ROUND_HALF_UP) -> str:
+    """Hours a year shown in FTE or hours per month for the reader's language: "1,5 FTE"."""
+    per_unit = capacity_hours(Decimal(1), unit)
+    amount = (hours / per_unit).quantize(Decimal("0.01"), rounding=rounding)
+    return f"{number(amount)} {BenefitUnit(unit).label}"
 
 
 class ShowsIn(models.TextChoices):
@@ -120,6 +141,56 @@ class Benefit(PhaseItem):
     def is_time_freed(self) -> bool:
         return self.kind == BenefitKind.TIME_FREED and not self.is_disbenefit
 
+    def freed_hours(self) -> Decimal | None:
+        """The capacity this benefit frees, in hours a year; None if it frees none to reallocate."""
+        if self.is_disbenefit or self.unit not in CAPACITY_UNITS or self.quantity is None:
+            return None
+        return capacity_hours(self.quantity, self.unit)
+
+    def reallocated_hours(self, excluding=None) -> Decimal:
+        """Hours a year already reallocated from this benefit, leaving out one reallocation (the
+        one being edited, whose own amount does not count against itself)."""
+        if self.pk is None:
+            return Decimal(0)
+        return sum(
+            (
+                capacity_hours(r.capacity, r.capacity_unit)
+                for r in self.reallocations.all()
+                if r.pk != excluding
+            ),
+            Decimal(0),
+        )
+
+    def clean(self):
+        # Freed capacity is counted once: the benefit cannot shrink below what is already
+        # reallocated from it, nor stop freeing capacity while reallocations draw on it.
+        taken = self.reallocated_hours()
+        if not taken:
+            return
+        freed = self.freed_hours()
+        if freed is not None and taken <= freed:
+            return
+        field = (
+            "is_disbenefit"
+            if self.is_disbenefit
+            else "unit"
+            if self.unit not in CAPACITY_UNITS
+            else "quantity"
+        )
+        unit = self.unit if self.unit in CAPACITY_UNITS else BenefitUnit.FTE
+        raise ValidationError(
+            {
+                field: ValidationError(
+                    gettext(
+                        "%(taken)s is already reallocated from this benefit, more than it would "
+                        "then free; change or remove those reallocations first."
+                    ),
+                    code="reallocated",
+                    params={"taken": capacity_text(taken, unit)},
+                )
+            }
+        )
+
     def realised_total(self) -> Decimal:
         return sum((r.amount for r in self.realisations.all()), Decimal(0))
 
@@ -166,6 +237,68 @@ class Reallocation(PhaseItem):
 
     def __str__(self):
         return f"{self.capacity} {self.get_capacity_unit_display()} → {self.task}"
+
+    def clean(self):
+        """A reallocation takes no more than its benefit frees, counting every other reallocation
+        from the same benefit; a dis-benefit is never a source."""
+        if self.benefit_id is None:
+            return
+        benefit = self.benefit
+        if benefit.is_disbenefit:
+            raise ValidationError(
+                {
+                    "benefit": ValidationError(
+                        gettext("A dis-benefit frees no capacity; choose a benefit as the source."),
+                        code="disbenefit",
+                    )
+                }
+            )
+        if benefit.unit not in CAPACITY_UNITS:
+            raise ValidationError(
+                {
+                    "benefit": ValidationError(
+                        gettext(
+                            "This benefit is counted in %(unit)s; capacity can be reallocated "
+                            "only from a benefit in FTE or hours per month."
+                        ),
+                        code="not_capacity",
+                        params={"unit": benefit.get_unit_display()},
+                    )
+                }
+            )
+        if benefit.quantity is None:
+            raise ValidationError(
+                {
+                    "benefit": ValidationError(
+                        gettext("Give this benefit's quantity first: how much does it free?"),
+                        code="no_quantity",
+                    )
+                }
+            )
+        if self.capacity is None or self.capacity_unit not in CAPACITY_UNITS:
+            return  # the field's own error says what is wrong
+        freed = benefit.freed_hours()
+        taken = benefit.reallocated_hours(excluding=self.pk)
+        left = max(freed - taken, Decimal(0))
+        if capacity_hours(self.capacity, self.capacity_unit) > left:
+            unit = self.capacity_unit
+            raise ValidationError(
+                {
+                    "capacity": ValidationError(
+                        gettext(
+                            "The benefit frees %(freed)s; %(taken)s is already reallocated, so "
+                            "at most %(left)s is left."
+                        ),
+                        code="exceeds_freed",
+                        params={
+                            "freed": capacity_text(freed, unit),
+                            "taken": capacity_text(taken, unit),
+                            # Rounded down, so that typing the figure shown always fits.
+                            "left": capacity_text(left, unit, rounding=ROUND_DOWN),
+                        },
+                    )
+                }
+            )
 
 
 class RealisedBenefit(AuditedModel):
