@@ -2,14 +2,14 @@
 
 Every endpoint asks renewal.policy, exactly as the pages do: what is outside the token user's
 organisations is 404, what their role does not allow is 403. Writes are audited with the token's
-user as the actor, and go through metrics.imports.write_measurements like the file import.
+user as the actor, and go through metrics.measurements like the form and the file import.
 """
 
 from dataclasses import replace
 from functools import wraps
 from math import ceil
 
-from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, JsonResponse
 from django.urls import re_path
@@ -39,7 +39,17 @@ from api.schemas import (
 )
 from initiatives.models import Initiative
 from initiatives.portfolio import PortfolioFilterForm, build_portfolio, portfolio_rows
-from metrics.imports import REASONS, Item, date_error, write_measurements
+from metrics.imports import REASONS
+from metrics.measurements import (
+    Item,
+    MeasurementError,
+    check_date,
+    check_value,
+    describe,
+    implausibility,
+    recent_values,
+    write_measurements,
+)
 from metrics.models import Measurement
 from metrics.status import CLOSED_STATES, ShownStatus, is_overdue, kpi_status, shown_status
 from organisations.models import Membership
@@ -78,7 +88,6 @@ api = NinjaAPI(
     docs_url="/docs",
     # Served from our own static files, under the site's strict Content-Security-Policy.
     docs=Swagger(settings={"validatorUrl": None, "persistAuthorization": False}),
-    docs_decorator=login_not_required,
 )
 
 
@@ -155,14 +164,21 @@ def _no_such_endpoint(request, rest=""):
 
 def urls():
     """The API's URL patterns. Its views answer with 401, never a redirect to the login page,
-    and an unknown address under /api/v1/ gets the API's JSON 404 rather than an HTML page."""
+    and an unknown address under /api/v1/ gets the API's JSON 404 rather than an HTML page.
+    The interactive docs are the exception: a page for people, it asks them to sign in (the
+    schema stays public for the tools that read it)."""
     patterns, app_name, namespace = api.urls
     patterns = [*patterns, re_path(r"^(?P<rest>.+)$", _no_such_endpoint)]
     for pattern in patterns:
         callback = getattr(pattern, "callback", None)
-        if callback is not None:
-            pattern.callback = _method_not_allowed_as_json(callback)
-            pattern.callback.login_required = False
+        if callback is None:
+            continue
+        view = _method_not_allowed_as_json(callback)
+        if pattern.name == "openapi-view":
+            view = login_required(view)
+        else:
+            view.login_required = False
+        pattern.callback = view
     return patterns, app_name, namespace
 
 
@@ -272,7 +288,7 @@ def _kpi(kpi, today) -> dict:
     }
 
 
-def _measurement(m) -> dict:
+def _measurement(m, unusual: dict | None = None) -> dict:
     return {
         "id": m.pk,
         "kpi_id": m.kpi_id,
@@ -281,6 +297,8 @@ def _measurement(m) -> dict:
         "note": m.note,
         "entered_by": str(m.entered_by) if m.entered_by_id else None,
         "entered_at": m.created_at,
+        "implausible": unusual is not None,
+        "warning": describe("implausible", unusual) if unusual else None,
     }
 
 
@@ -434,10 +452,31 @@ def measurement_list(request, kpi_id: Path[Id], filters: Query[MeasurementFilter
     return page
 
 
-def _future_date_error(loc, value, today):
-    if date_error(value, today):
-        return _item([*loc, "date"], REASONS["future_date"], "future_date")
-    return None
+def _measurement_errors(loc, kpi, entry, today) -> list[dict]:
+    """The measurement rules' refusals (metrics.measurements), located in the request."""
+    errors = []
+    try:
+        check_date(entry.date, today)
+    except MeasurementError as error:
+        errors.append(_item([*loc, "date"], error.message, error.code))
+    if kpi is not None:
+        try:
+            check_value(kpi, entry.value)
+        except MeasurementError as error:
+            errors.append(_item([*loc, "value"], error.message, error.code))
+    return errors
+
+
+def _unusual(items: list[Item]) -> dict:
+    """(KPI, date) → the figures of an implausible value, judged against what was stored."""
+    recent = {}
+    flagged = {}
+    for item in items:
+        if item.kpi.pk not in recent:
+            recent[item.kpi.pk] = recent_values(item.kpi)
+        if params := implausibility(item.kpi, item.value, recent[item.kpi.pk]):
+            flagged[(item.kpi.pk, item.date)] = params
+    return flagged
 
 
 @api.post(
@@ -454,12 +493,14 @@ def _future_date_error(loc, value, today):
 def measurement_record(request, kpi_id: Path[Id], payload: MeasurementIn):
     require_write(request)
     kpi = policy.get_kpi(request.user, kpi_id, Action.EDIT)
-    if error := _future_date_error(["body"], payload.date, timezone.localdate()):
-        raise APIError(422, _("The request is not valid. Nothing was stored."), [error])
+    if errors := _measurement_errors(["body"], kpi, payload, timezone.localdate()):
+        raise APIError(422, _("The request is not valid. Nothing was stored."), errors)
     item = Item(kpi, payload.date, payload.value, payload.note)
+    unusual = _unusual([item])
     created, _updated = write_measurements(request.user, [item], update_existing=True)
     measurement = Measurement.objects.select_related("entered_by").get(kpi=kpi, date=payload.date)
-    return Status(201 if created else 200, _measurement(measurement))
+    flagged = unusual.get((kpi.pk, payload.date))
+    return Status(201 if created else 200, _measurement(measurement, flagged))
 
 
 @api.post(
@@ -489,8 +530,7 @@ def measurement_batch(request, payload: BatchIn):
             )
         elif not policy.can(user, Action.EDIT, kpi.initiative):
             errors.append(_item([*loc, "kpi"], REASONS["no_permission"], "permission_denied"))
-        if error := _future_date_error(loc, entry.date, today):
-            errors.append(error)
+        errors.extend(_measurement_errors(loc, kpi, entry, today))
         key = (entry.kpi, entry.date)
         if key in first:
             message = _("The same KPI and date as item %(index)s.") % {"index": first[key]}
@@ -505,6 +545,7 @@ def measurement_batch(request, payload: BatchIn):
             len(errors),
         ) % {"count": len(errors), "total": len(payload.measurements)}
         raise APIError(422, detail, errors)
+    unusual = _unusual(items)
     created, updated = write_measurements(user, items, update_existing=True)
     keys = {(i.kpi.pk, i.date) for i in items}
     stored = Measurement.objects.filter(
@@ -514,5 +555,7 @@ def measurement_batch(request, payload: BatchIn):
     return {
         "created": created,
         "updated": updated,
-        "measurements": [_measurement(by_key[(i.kpi.pk, i.date)]) for i in items],
+        "measurements": [
+            _measurement(by_key[(i.kpi.pk, i.date)], unusual.get((i.kpi.pk, i.date))) for i in items
+        ],
     }

@@ -5,10 +5,11 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
-from pydantic import AfterValidator, AliasChoices
+from pydantic import AfterValidator, AliasChoices, field_validator
 
 from initiatives.models import State
 from initiatives.portfolio import PortfolioFilterForm
+from metrics.measurements import MeasurementError, parse_value
 from metrics.status import ShownStatus
 
 MAX_ID = 2**63 - 1
@@ -201,6 +202,12 @@ class MeasurementOut(Schema):
     note: str
     entered_by: str | None
     entered_at: dt.datetime
+    implausible: bool = Field(
+        False,
+        description="The value is far outside the KPI's baseline, target and recent values. It "
+        "was stored; check it at the source.",
+    )
+    warning: str | None = Field(None, description="Why the value was flagged, in words.")
 
 
 class MeasurementPage(PageOut):
@@ -213,6 +220,17 @@ class MeasurementIn(Schema):
         description="At most 12 digits before and 4 after the decimal point."
     )
     note: Text = Field("", max_length=MAX_NOTE)
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _written_as_a_person_would(cls, value):
+        """Text goes through the same parser as the form and the file import (no 1e6)."""
+        if isinstance(value, str):
+            try:
+                return parse_value(value)
+            except MeasurementError as error:
+                raise ValueError(error.message) from None
+        return value
 
 
 class BatchItemIn(MeasurementIn):

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db import models
+from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +29,18 @@ def history_page(initiative, page_number):
     """One page of the initiative's history, newest first, each entry made readable."""
     entries = AuditEntry.objects.filter(initiative_id=initiative.pk).select_related("actor")
     page = Paginator(entries, PAGE_SIZE).get_page(page_number)
+    readable(page.object_list)
+    return page
+
+
+def object_history(models_and_ids: list[tuple[type, list]], page_number, page_size=PAGE_SIZE):
+    """One page of the history of these objects (a KPI and its measurements, say), readable."""
+    condition = Q(pk__in=[])
+    for model, ids in models_and_ids:
+        content_type = ContentType.objects.get_for_model(model)
+        condition |= Q(content_type=content_type, object_id__in=[str(pk) for pk in ids])
+    entries = AuditEntry.objects.filter(condition).select_related("actor")
+    page = Paginator(entries, page_size).get_page(page_number)
     readable(page.object_list)
     return page
 

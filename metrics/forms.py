@@ -1,7 +1,17 @@
 from django import forms
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from metrics.measurements import (
+    PROBLEMS,
+    MeasurementError,
+    check_date,
+    check_value,
+    describe,
+    implausibility,
+    parse_value,
+    recent_values,
+)
 from metrics.models import KPI, Measurement
 from renewal.forms import DateInput, NumberField, VersionedModelForm
 
@@ -26,6 +36,8 @@ class KPIForm(VersionedModelForm):
             "cadence",
             "data_source",
             "owner",
+            "allows_negative",
+            "allows_above_100",
         ]
         widgets = {
             "baseline_date": DateInput,
@@ -56,11 +68,33 @@ class KPIForm(VersionedModelForm):
                 )
         if cleaned.get("baseline_date") and cleaned["baseline_date"] > timezone.localdate():
             self.add_error("baseline_date", _("The baseline date cannot be in the future."))
+        # The baseline and target obey the rules the measurements will (metrics.measurements).
+        rules = KPI(
+            unit=cleaned.get("unit") or "",
+            allows_negative=cleaned.get("allows_negative", False),
+            allows_above_100=cleaned.get("allows_above_100", False),
+        )
+        for name in ("baseline_value", "target_value"):
+            if cleaned.get(name) is not None and name not in self.errors:
+                try:
+                    check_value(rules, cleaned[name])
+                except MeasurementError as error:
+                    self.add_error(name, error.message)
         return cleaned
 
 
 class MeasurementForm(forms.ModelForm):
-    value = NumberField(label=_("Value"))
+    """A measurement typed by a person: the rules of metrics.measurements, with the
+    confirmation a person can give for a surprising value."""
+
+    value = forms.CharField(
+        label=_("Value"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    confirm_unusual = forms.BooleanField(
+        label=_("The value is right: save it anyway"), required=False
+    )
 
     class Meta:
         model = Measurement
@@ -71,22 +105,75 @@ class MeasurementForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.kpi = kpi
         self.instance.kpi = kpi
+        self.needs_confirmation = False
         self.fields["date"].initial = timezone.localdate
-        self.fields["date"].error_messages["required"] = _("Enter the date the value applies to.")
-        self.fields["value"].error_messages["required"] = _("Enter a value.")
+        self.fields["date"].error_messages["required"] = describe("missing_date")
+        self.fields["value"].error_messages["required"] = describe("missing_value")
         self.fields["value"].label = _("Value (%(unit)s)") % {"unit": kpi.unit}
+        if self.instance.pk and not self.is_bound:
+            self.initial["value"] = formats.localize_input(self.instance.value.normalize())
+
+    def clean_value(self):
+        try:
+            value = parse_value(self.cleaned_data["value"])
+            check_value(self.kpi, value)
+        except MeasurementError as error:
+            raise forms.ValidationError(error.message, code=error.code) from None
+        return value
 
     def clean_date(self):
         date = self.cleaned_data["date"]
-        if date > timezone.localdate():
-            raise forms.ValidationError(_("The date cannot be in the future."))
+        try:
+            check_date(date, timezone.localdate())
+        except MeasurementError as error:
+            raise forms.ValidationError(error.message, code=error.code) from None
         existing = Measurement.objects.filter(kpi=self.kpi, date=date).exclude(pk=self.instance.pk)
         if existing.exists():
             raise forms.ValidationError(
                 _("There is already a measurement for %(date)s. Pick another date.")
-                % {"date": date.isoformat()}
+                % {"date": formats.date_format(date, "SHORT_DATE_FORMAT")}
             )
         return date
+
+    def clean(self):
+        cleaned = super().clean()
+        value = cleaned.get("value")
+        if value is None or cleaned.get("confirm_unusual"):
+            return cleaned
+        recent = recent_values(self.kpi, exclude_pk=self.instance.pk)
+        if params := implausibility(self.kpi, value, recent):
+            self.needs_confirmation = True
+            self.add_error(
+                "value",
+                f"{describe('implausible', params)} "
+                f"{_('If it is right, tick the box below and save again.')}",
+            )
+        return cleaned
+
+    def visible_fields_now(self):
+        """The confirmation box shows only once a value needs it."""
+        return [f for f in self if f.name != "confirm_unusual" or self.needs_confirmation]
+
+
+class MeasurementCorrectionForm(MeasurementForm):
+    """Correcting a stored measurement: the same rules, and a reason for the history."""
+
+    reason = forms.CharField(
+        label=_("Why is it corrected?"),
+        max_length=1000,
+        error_messages={"required": PROBLEMS["missing_reason"]},
+        help_text=_("Shown in the KPI's history with the old and new value."),
+    )
+
+
+class MeasurementWithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is it withdrawn?"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": PROBLEMS["missing_reason"]},
+        help_text=_("Shown in the KPI's history with the withdrawn value."),
+    )
 
     def validate_unique(self):
         # clean_date already explains a duplicate date in words a person understands.

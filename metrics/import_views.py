@@ -1,6 +1,7 @@
 """Data in and out of an initiative: measurement import (upload, preview, confirm), its template,
 and CSV/XLSX exports of the KPIs and measurements."""
 
+from decimal import Decimal
 from functools import partial
 
 from django.contrib import messages
@@ -79,9 +80,14 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     show_rejected = request.GET.get("show") == "rejected"
     rows = [r for r in imp.rows if r["errors"]] if show_rejected else imp.rows
     page = Paginator(rows, PREVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    replacing = (
+        imports.replacements(imp.rows) if imp.status == MeasurementImport.Status.READY else []
+    )
     context = {
         "imp": imp,
         "initiative": imp.initiative,
+        "replacing": len(replacing),
+        "unusual": sum(1 for r in imp.rows if r.get("warnings") and not r["errors"]),
         "page": page,
         "rows": _shown_rows(page.object_list),
         "show_rejected": show_rejected,
@@ -97,6 +103,8 @@ def _shown_rows(rows: list[dict]) -> list[dict]:
             row,
             kpi_label=str(names[row["kpi_id"]]) if row["kpi_id"] in names else row["kpi"],
             reasons=[imports.describe(code, params) for code, params in row["errors"]],
+            cautions=[imports.describe(code, params) for code, params in row.get("warnings", [])],
+            replaced=Decimal(row["replaces"]["value"]) if row.get("replaces") else None,
         )
         for row in rows
     ]
@@ -106,13 +114,32 @@ def _shown_rows(rows: list[dict]) -> list[dict]:
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     imp = _get_import(request, pk)
     only_valid = request.POST.get("only_valid") == "1"
-    if not imports.import_confirm(imp, only_valid):
-        if imp.status == MeasurementImport.Status.READY:
+    replace = {"replace": True, "keep": False}.get(request.POST.get("existing", ""))
+    if not imports.import_confirm(imp, only_valid, replace):
+        if imp.status != MeasurementImport.Status.READY:
+            pass  # a double click: the first one is already storing
+        elif imp.rejected_rows and not only_valid:
             messages.error(
                 request,
                 _(
                     "Nothing was imported: some rows are rejected. Correct the file, or import "
                     "only the valid rows."
+                ),
+            )
+        elif replace is None:
+            messages.error(
+                request,
+                _(
+                    "Nothing was imported: some rows would replace stored values. Choose "
+                    "whether to replace them or keep the stored ones."
+                ),
+            )
+        else:
+            messages.error(
+                request,
+                _(
+                    "Nothing was imported: you chose to keep the stored values, and every "
+                    "row would replace one."
                 ),
             )
         return redirect("metrics:import_detail", imp.pk)

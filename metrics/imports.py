@@ -14,20 +14,35 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from django import forms
-from django.db import transaction
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from metrics.measurements import (
+    PROBLEMS,
+    DuplicateMeasurement,
+    Item,
+    MeasurementError,
+    check_date,
+    check_value,
+    implausibility,
+    parse_date,
+    parse_value,
+    plausible_range,
+    recent_values,
+    write_measurements,
+)
+from metrics.measurements import (
+    describe as describe_problem,
+)
 from metrics.models import KPI, Measurement, MeasurementImport
 from renewal import policy
-from renewal.audit import acting_as
-from renewal.forms import NumberField
+from renewal.exports import unneutralise
 from renewal.policy import Action
 
 MAX_ROWS = 100_000
 MAX_NOTE = 500
-WRITE_BATCH = 1000
 PROGRESS_EVERY = 2000
 
 # Header names people use, lower-cased; the template writes the first of each.
@@ -39,18 +54,12 @@ COLUMNS = {
     "note": ("note", "huomautus", "lisätieto", "kommentti", "anteckning", "kommentar"),
 }
 
+# A row's problems: the measurement rules' own (metrics.measurements), and the file's.
 REASONS = {
+    **PROBLEMS,
     "missing_kpi": _("No KPI given."),
     "unknown_kpi": _("Unknown KPI “%(kpi)s”."),
     "no_permission": _("You may not record measurements for this KPI."),
-    "missing_date": _("Enter the date the value applies to."),
-    "bad_date": _("“%(date)s” is not a date. Write it as 2025-01-31 or 31.1.2025."),
-    "future_date": _("The date cannot be in the future."),
-    "missing_value": _("Enter a value."),
-    "bad_number": _("“%(value)s” is not a number. Write it as 12.5 or 12,5."),
-    "too_many_digits": _(
-        "“%(value)s” has too many digits: at most 12 before and 4 after the decimal point."
-    ),
     "note_too_long": _("The note is longer than 500 characters."),
     "duplicate_in_file": _("The same KPI and date as row %(line)s."),
     "duplicate_in_db": _("There is already a measurement for this KPI on %(date)s."),
@@ -86,6 +95,8 @@ class ImportFileError(Exception):
 
 def describe(code: str, params: dict | None = None, table=REASONS) -> str:
     """A stored reason code as a sentence in the reader's language."""
+    if table is REASONS and code in PROBLEMS:
+        return describe_problem(code, params)
     return str(table[code]) % (params or {}) if params else str(table[code])
 
 
@@ -166,54 +177,21 @@ def _columns(header: list) -> dict[str, int]:
 # Checking values -------------------------------------------------------------------------------
 
 
-_number = NumberField()
-
-
-def parse_value(raw) -> Decimal:
-    """A measured value as people write it; raises ValueError with a reason code."""
-    if isinstance(raw, bool):
-        raise ValueError("bad_number")
-    if isinstance(raw, int | float | Decimal):
-        raw = str(raw)
-    raw = str(raw).strip()
-    if not raw:
-        raise ValueError("missing_value")
-    try:
-        return _number.clean(raw)
-    except forms.ValidationError as exc:
-        codes = {e.code for e in exc.error_list}
-        raise ValueError("bad_number" if "invalid" in codes else "too_many_digits") from None
-
-
-def parse_date(raw) -> date:
-    """A date from an XLSX cell, ISO 2025-01-31 or Finnish 31.1.2025; raises ValueError."""
-    if isinstance(raw, datetime):
-        return raw.date()
-    if isinstance(raw, date):
-        return raw
-    text = str(raw).strip()
-    if not text:
-        raise ValueError("missing_date")
-    try:
-        if "." in text:
-            day, month, year = text.split(".")
-            return date(int(year), int(month), int(day))
-        # "2025-01-31 00:00:00" is how some programs write a date column.
-        return date.fromisoformat(text[:10] if len(text) > 10 and text[10] in " T" else text)
-    except ValueError:
-        raise ValueError("bad_date") from None
-
-
 def date_error(value: date, today: date) -> str | None:
-    """The reason a measurement cannot have this date, if any (the form's rule, as a code)."""
-    return "future_date" if value > today else None
+    """The reason a measurement cannot have this date, if any, as a code."""
+    try:
+        check_date(value, today)
+    except MeasurementError as error:
+        return error.code
+    return None
 
 
 def _cell(row: list, index: int | None) -> object:
     if index is None or index >= len(row):
         return ""
     value = row[index]
-    return value.strip() if isinstance(value, str) else value
+    # Our exports quote text a spreadsheet would run as a formula; read it back as it was typed.
+    return unneutralise(value.strip()) if isinstance(value, str) else value
 
 
 def _blank(value) -> bool:
@@ -300,16 +278,17 @@ def check_rows(
             errors.append(["no_permission", {}])
         try:
             when = parse_date(cells["date"])
-            if problem := date_error(when, today):
-                errors.append([problem, {}])
-        except ValueError as exc:
-            when = None
-            errors.append([str(exc), {"date": _shown(cells["date"])}])
+            check_date(when, today)
+        except MeasurementError as error:
+            when = None if error.code != "future_date" and error.code != "too_early" else when
+            errors.append([error.code, {"date": _shown(cells["date"])}])
         try:
             value = parse_value(cells["value"])
-        except ValueError as exc:
-            value = None
-            errors.append([str(exc), {"value": _shown(cells["value"])}])
+            if kpi is not None:
+                check_value(kpi, value)
+        except MeasurementError as error:
+            value = None if error.code not in ("percentage_range", "negative") else value
+            errors.append([error.code, {"value": _shown(cells["value"])}])
         note = "" if _blank(cells["note"]) else str(cells["note"]).replace("\x00", "")
         if len(note) > MAX_NOTE:
             errors.append(["note_too_long", {}])
@@ -329,107 +308,60 @@ def check_rows(
                 "value": format(value, "f") if value is not None else _shown(cells["value"]),
                 "note": note[: MAX_NOTE + 20],
                 "errors": errors,
+                "warnings": [],
             }
         )
         if progress and number % PROGRESS_EVERY == 0:
             progress(number, len(raw_rows))
-    _mark_stored_duplicates(rows, kpis)
+    mark_replacements(rows, stored_values(kpis))
+    _mark_implausible(rows, kpis)
     return rows
 
 
-def _mark_stored_duplicates(rows: list[dict], kpis: dict) -> int:
-    """Reject rows whose KPI already has a measurement on that date; returns how many."""
-    stored = _stored_dates(kpis)
-    count = 0
-    for row in rows:
-        if row["kpi_id"] is None or any(code == "duplicate_in_db" for code, _ in row["errors"]):
-            continue
-        try:
-            key = (row["kpi_id"], date.fromisoformat(row["date"]))
-        except ValueError:
-            continue
-        if key in stored:
-            row["errors"].append(["duplicate_in_db", {"date": row["date"]}])
-            count += 1
-    return count
-
-
-def _stored_dates(kpi_ids) -> set[tuple[int, date]]:
+def stored_values(kpi_ids) -> dict[tuple[int, date], tuple[str, str]]:
+    """(KPI, date) → (value, note) of what is stored for these KPIs."""
     ids = sorted(kpi_ids)
-    stored = set()
+    stored = {}
     for start in range(0, len(ids), 500):
-        stored.update(
-            Measurement.objects.filter(kpi_id__in=ids[start : start + 500]).values_list(
-                "kpi_id", "date"
-            )
+        rows = Measurement.objects.filter(kpi_id__in=ids[start : start + 500]).values_list(
+            "kpi_id", "date", "value", "note"
         )
+        stored.update({(k, d): (format(v, "f"), n) for k, d, v, n in rows})
     return stored
 
 
+def mark_replacements(rows: list[dict], stored: dict) -> None:
+    """Give each accepted row whose KPI already has a value on that date the value it would
+    replace, so the preview shows both and the person chooses explicitly."""
+    for row in rows:
+        row.pop("replaces", None)
+        if row["kpi_id"] is None or row["errors"]:
+            continue
+        old = stored.get((row["kpi_id"], date.fromisoformat(row["date"])))
+        if old is not None:
+            row["replaces"] = {"value": old[0], "note": old[1]}
+
+
+def _mark_implausible(rows: list[dict], kpis: dict) -> None:
+    bounds = {pk: plausible_range(kpi, recent_values(kpi)) for pk, kpi in kpis.items()}
+    for row in rows:
+        if row["errors"] or row["kpi_id"] is None:
+            continue
+        kpi_id = row["kpi_id"]
+        params = implausibility(kpis[kpi_id], Decimal(row["value"]), [], bounds[kpi_id])
+        if params:
+            row["warnings"].append(["implausible", params])
+
+
+def replacements(rows: list[dict]) -> list[dict]:
+    return [r for r in rows if not r["errors"] and "replaces" in r]
+
+
+def new_rows(rows: list[dict]) -> list[dict]:
+    return [r for r in rows if not r["errors"] and "replaces" not in r]
+
+
 # Writing ---------------------------------------------------------------------------------------
-
-
-@dataclass
-class Item:
-    """One measurement to write: already checked against the rules and the policy."""
-
-    kpi: KPI
-    date: date
-    value: Decimal
-    note: str = ""
-
-
-def write_measurements(user, items: list[Item], *, update_existing: bool) -> tuple[int, int]:
-    """Create the measurements (or, with update_existing, replace the value and note of one
-    already there for that KPI and date) in one transaction. Returns (created, updated).
-
-    The KPI rows are locked first, so two writers to the same KPI take turns instead of one of
-    them failing on the unique (kpi, date) constraint halfway through.
-    """
-    kpi_ids = sorted({item.kpi.pk for item in items})
-    with transaction.atomic(), acting_as(user):
-        list(KPI._base_manager.select_for_update().filter(pk__in=kpi_ids).values_list("pk"))
-        existing = {}
-        if items:
-            first, last = min(i.date for i in items), max(i.date for i in items)
-            for start in range(0, len(kpi_ids), 500):
-                for m in Measurement.objects.filter(
-                    kpi_id__in=kpi_ids[start : start + 500], date__range=(first, last)
-                ):
-                    existing[(m.kpi_id, m.date)] = m
-        new, changed = [], []
-        for item in items:
-            current = existing.get((item.kpi.pk, item.date))
-            if current is None:
-                new.append(
-                    Measurement(
-                        kpi=item.kpi,
-                        date=item.date,
-                        value=item.value,
-                        note=item.note,
-                        entered_by=user,
-                    )
-                )
-            elif not update_existing:
-                raise DuplicateMeasurement(item)
-            elif current.value != item.value or current.note != item.note:
-                current.kpi = item.kpi
-                current.value, current.note, current.entered_by = item.value, item.note, user
-                current.created_at = timezone.now()  # "entered at": when this value was entered
-                changed.append(current)
-        for start in range(0, len(new), WRITE_BATCH):
-            Measurement.objects.bulk_create(new[start : start + WRITE_BATCH])
-        for start in range(0, len(changed), WRITE_BATCH):
-            Measurement.objects.bulk_update(
-                changed[start : start + WRITE_BATCH], ["value", "note", "entered_by", "created_at"]
-            )
-    return len(new), len(changed)
-
-
-class DuplicateMeasurement(Exception):
-    def __init__(self, item: Item):
-        super().__init__(f"{item.kpi.pk} {item.date}")
-        self.item = item
 
 
 # The import's life: upload → check → confirm → store -------------------------------------------
@@ -478,13 +410,10 @@ def import_check(imp: MeasurementImport) -> None:
     except ImportFileError as error:
         _fail(imp, error)
         return
-    except Exception as error:
-        from django.core.exceptions import PermissionDenied
-        from django.http import Http404
-
-        if isinstance(error, Http404 | PermissionDenied):
-            _fail(imp, ImportFileError("no_permission"))
-            return
+    except (Http404, PermissionDenied):
+        _fail(imp, ImportFileError("no_permission"))
+        return
+    except Exception:
         _fail(imp, ImportFileError("crashed"))
         raise
     imp.rows = rows
@@ -497,16 +426,25 @@ def import_check(imp: MeasurementImport) -> None:
     )
 
 
-def import_confirm(imp: MeasurementImport, only_valid: bool) -> bool:
+def import_confirm(imp: MeasurementImport, only_valid: bool, replace: bool | None = None) -> bool:
     """Queue a ready import for storing. False when rows are rejected and only_valid is not set,
-    when nothing is accepted, or when it is no longer ready (a double click)."""
+    when rows would replace stored values and the person did not choose to replace or keep
+    them, when nothing is left to store, or when it is no longer ready (a double click)."""
     if imp.rejected_rows and not only_valid:
         return False
-    if imp.accepted_rows == 0:
+    if replacements(imp.rows) and replace is None:
         return False
-    MeasurementImport.objects.filter(pk=imp.pk).update(only_valid=only_valid)
-    imp.only_valid = only_valid
+    if imp.accepted_rows == 0 or not _rows_to_store(imp.rows, bool(replace)):
+        return False
+    MeasurementImport.objects.filter(pk=imp.pk).update(
+        only_valid=only_valid, replace_existing=bool(replace)
+    )
+    imp.only_valid, imp.replace_existing = only_valid, bool(replace)
     return _claim(imp, MeasurementImport.Status.READY, MeasurementImport.Status.QUEUED)
+
+
+def _rows_to_store(rows: list[dict], replace: bool) -> list[dict]:
+    return [r for r in rows if not r["errors"] and (replace or "replaces" not in r)]
 
 
 def import_store(imp: MeasurementImport) -> None:
@@ -520,15 +458,16 @@ def import_store(imp: MeasurementImport) -> None:
     except Exception:
         _fail(imp, ImportFileError("no_permission"))
         return
-    accepted = [r for r in imp.rows if not r["errors"]]
+    accepted = _rows_to_store(imp.rows, imp.replace_existing)
     kpis = (
         policy.kpis_for(user, Action.EDIT)
         .select_related("initiative")
         .in_bulk(sorted({r["kpi_id"] for r in accepted}))
     )
-    # Someone may have added a measurement, or lost the right to, since the preview.
+    # Someone may have added or changed a measurement, or lost the right to, since the preview.
     rows_again = [dict(r, errors=list(r["errors"])) for r in imp.rows]
-    changed = _mark_stored_duplicates(rows_again, kpis)
+    mark_replacements(rows_again, stored_values(kpis))
+    changed = [r.get("replaces") for r in rows_again] != [r.get("replaces") for r in imp.rows]
     lost = {r["kpi_id"] for r in accepted} - set(kpis)
     if changed or lost:
         for row in rows_again:
@@ -545,7 +484,7 @@ def import_store(imp: MeasurementImport) -> None:
         for r in accepted
     ]
     try:
-        created, _updated = write_measurements(user, items, update_existing=False)
+        created, updated = write_measurements(user, items, update_existing=imp.replace_existing)
     except DuplicateMeasurement:
         # Another writer got in between our check and our lock: check again from the top.
         imp.status = Status.QUEUED
@@ -554,7 +493,7 @@ def import_store(imp: MeasurementImport) -> None:
     except Exception:
         _fail(imp, ImportFileError("crashed"))
         raise
-    imp.imported_rows = created
+    imp.imported_rows = created + updated
     imp.status = Status.DONE
     imp.error = None
     imp.finished_at = timezone.now()

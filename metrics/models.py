@@ -28,6 +28,10 @@ class Cadence(models.TextChoices):
     QUARTERLY = "quarterly", _("Quarterly")
 
 
+# Units that mean "per cent", as people write them in English, Finnish and Swedish.
+PERCENT_UNITS = {"%", "percent", "per cent", "prosentti", "prosenttia", "procent"}
+
+
 class KPIQuerySet(AuditedQuerySet):
     def update(self, **kwargs):
         pks = list(self.values_list("pk", flat=True))
@@ -68,6 +72,16 @@ class KPI(AuditedModel):
         _("measurement cadence"), max_length=10, choices=Cadence, default=Cadence.MONTHLY
     )
     data_source = models.CharField(_("data source"), max_length=300, blank=True)
+    allows_negative = models.BooleanField(
+        _("values below zero are possible"),
+        default=False,
+        help_text=_("For example a balance or a change; not for counts, times or money spent."),
+    )
+    allows_above_100 = models.BooleanField(
+        _("percentages above 100 are possible"),
+        default=False,
+        help_text=_("Only for a KPI in %, for example a utilisation rate that can exceed 100 %."),
+    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("KPI owner"),
@@ -111,6 +125,10 @@ class KPI(AuditedModel):
             raise ValidationError(
                 {"target_date": _("The target date must be after the baseline date.")}
             )
+
+    @property
+    def is_percentage(self) -> bool:
+        return self.unit.strip().casefold() in PERCENT_UNITS
 
     @property
     def has_baseline_and_target(self) -> bool:
@@ -292,6 +310,8 @@ class MeasurementImport(models.Model):
     # One dict per data row: line, the cells as typed, the parsed values and the error codes.
     rows = models.JSONField(default=list, editable=False)
     only_valid = models.BooleanField(default=False)
+    # The person chose to replace the stored values of the rows that have one.
+    replace_existing = models.BooleanField(default=False)
     imported_rows = models.PositiveIntegerField(default=0)
     error = models.JSONField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)

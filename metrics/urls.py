@@ -5,7 +5,14 @@ from metrics import import_views, views
 app_name = "metrics"
 urlpatterns = [
     path("initiatives/<int:initiative_pk>/kpis/new/", views.kpi_create, name="kpi_create"),
+    path("kpis/<int:pk>/", views.kpi_detail, name="kpi_detail"),
     path("kpis/<int:pk>/edit/", views.kpi_edit, name="kpi_edit"),
+    path("measurements/<int:pk>/edit/", views.measurement_edit, name="measurement_edit"),
+    path(
+        "measurements/<int:pk>/withdraw/",
+        views.measurement_withdraw_view,
+        name="measurement_withdraw",
+    ),
     path("kpis/<int:kpi_pk>/measurements/", views.measurement_add, name="measurement_add"),
     path(
         "initiatives/<int:initiative_pk>/measurements/import/",

@@ -1,18 +1,35 @@
 from django.contrib import messages
-from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, prefetch_related_objects
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from initiatives.forms import people_in
+from initiatives.history import object_history
 from initiatives.models import Phase
 from metrics.charts import kpi_figure
-from metrics.forms import KPIForm, MeasurementForm
+from metrics.forms import (
+    KPIForm,
+    MeasurementCorrectionForm,
+    MeasurementForm,
+    MeasurementWithdrawForm,
+)
+from metrics.measurements import (
+    DuplicateMeasurement,
+    Item,
+    measurement_correct,
+    measurement_withdraw,
+    write_measurements,
+)
+from metrics.models import KPI, Measurement
 from metrics.status import kpi_status
 from organisations.models import Organisation
 from renewal import policy
 from renewal.forms import save_or_show_conflict
+from renewal.models import AuditEntry
 from renewal.policy import Action
 
 RECENT_MEASUREMENTS = 5
@@ -74,6 +91,100 @@ def kpi_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+MEASUREMENTS_PAGE = 50
+
+
+def kpi_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One KPI: its chart and facts, every measurement (correctable), and its history."""
+    kpi = policy.get_kpi(request.user, pk)
+    can_edit = policy.can(request.user, Action.EDIT, kpi.initiative)
+    prefetch_related_objects(
+        [kpi],
+        Prefetch("measurements", queryset=Measurement.objects.order_by("-date")),
+        "milestones",
+    )
+    measurements = Paginator(
+        kpi.measurements.select_related("entered_by").order_by("-date"), MEASUREMENTS_PAGE
+    ).get_page(request.GET.get("page"))
+    history = object_history(
+        [(KPI, [kpi.pk]), (Measurement, measurement_ids_ever(kpi))],
+        request.GET.get("history"),
+        page_size=25,
+    )
+    return render(
+        request,
+        "metrics/kpi_detail.html",
+        {
+            "kpi": kpi,
+            "initiative": kpi.initiative,
+            "card": kpi_card_context(kpi, can_edit),
+            "measurements": measurements,
+            "history": history,
+            "can_edit": can_edit,
+        },
+    )
+
+
+def measurement_ids_ever(kpi) -> list[int]:
+    """Every measurement the KPI has had, withdrawn ones too, from the audit trail."""
+    created = AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Measurement), action="create"
+    ).filter(changes__kpi_id__1=kpi.pk)
+    return list({int(pk) for pk in created.values_list("object_id", flat=True)})
+
+
+def _get_measurement(request, pk) -> Measurement:
+    measurement = (
+        Measurement.objects.select_related("kpi__initiative__organisation", "kpi__owner")
+        .filter(pk=pk)
+        .first()
+    )
+    if measurement is None:
+        raise Http404
+    policy.authorize(request.user, measurement.kpi.initiative, Action.EDIT)
+    return measurement
+
+
+def measurement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct a stored measurement's date, value or note, saying why."""
+    measurement = _get_measurement(request, pk)
+    kpi = measurement.kpi
+    form = MeasurementCorrectionForm(request.POST or None, instance=measurement, kpi=kpi)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        measurement_correct(
+            request.user,
+            measurement,
+            when=data["date"],
+            value=data["value"],
+            note=data["note"],
+            reason=data["reason"],
+        )
+        messages.success(request, _("Measurement corrected. The change is in the KPI's history."))
+        return redirect("metrics:kpi_detail", kpi.pk)
+    return render(
+        request,
+        "metrics/measurement_form.html",
+        {"form": form, "kpi": kpi, "initiative": kpi.initiative, "measurement": measurement},
+    )
+
+
+def measurement_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Withdraw a wrong measurement, saying why; the history keeps what it was."""
+    measurement = _get_measurement(request, pk)
+    kpi = measurement.kpi
+    form = MeasurementWithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        measurement_withdraw(request.user, measurement, reason=form.cleaned_data["reason"])
+        messages.success(request, _("Measurement withdrawn. The change is in the KPI's history."))
+        return redirect("metrics:kpi_detail", kpi.pk)
+    return render(
+        request,
+        "metrics/measurement_withdraw.html",
+        {"form": form, "kpi": kpi, "initiative": kpi.initiative, "measurement": measurement},
+    )
+
+
 def measurement_add(request: HttpRequest, kpi_pk: int) -> HttpResponse:
     """Add a measurement; htmx gets the KPI card back (chart included), others a redirect."""
     kpi = policy.get_kpi(request.user, kpi_pk, Action.EDIT)
@@ -82,12 +193,12 @@ def measurement_add(request: HttpRequest, kpi_pk: int) -> HttpResponse:
     form = measurement_form(kpi, request.POST)
     saved = False
     if form.is_valid():
-        form.instance.entered_by = request.user
+        data = form.cleaned_data
+        item = Item(kpi, data["date"], data["value"], data["note"])
         try:
-            with transaction.atomic():
-                form.save()
+            write_measurements(request.user, [item], update_existing=False)
             saved = True
-        except IntegrityError:
+        except DuplicateMeasurement:
             form.add_error(
                 "date", _("There is already a measurement for this date. Pick another date.")
             )

@@ -18,18 +18,24 @@ from django.db.models.deletion import Collector
 from django.db.models.signals import m2m_changed
 
 _actor: ContextVar = ContextVar("audit_actor", default=None)
+# Why the change was made, where the person had to say (a corrected measurement, say).
+_reason: ContextVar = ContextVar("audit_reason", default="")
 # Django's bulk_update() runs update() per batch; bulk_update() records the change itself.
 _in_bulk_update: ContextVar = ContextVar("audit_in_bulk_update", default=False)
 
 
 @contextmanager
-def acting_as(user):
-    """Attribute every audited write inside the block to `user` (None: the system)."""
+def acting_as(user, reason: str | None = None):
+    """Attribute every audited write inside the block to `user` (None: the system), and, when
+    given, record `reason` with each of them."""
     token = _actor.set(user if user is None or user.pk else None)
+    reason_token = _reason.set(reason[:1000]) if reason is not None else None
     try:
         yield
     finally:
         _actor.reset(token)
+        if reason_token is not None:
+            _reason.reset(reason_token)
 
 
 def current_actor():
@@ -87,6 +93,7 @@ def _write(model, rows: Iterable[tuple[object, str, str, dict, int | None]]):
             object_repr=label[:200],
             initiative_id=initiative_id,
             changes=changes,
+            reason=_reason.get(),
         )
         for pk, action, label, changes, initiative_id in rows
     ]

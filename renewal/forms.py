@@ -30,6 +30,9 @@ class NumberField(forms.DecimalField):
             value = value.replace("\u2212", "-")
             if "," in value and "." not in value:
                 value = value.replace(",", ".")
+            # 1e6, NaN and Infinity parse as decimals, but nobody types them meaning a figure.
+            if value and not all(c in "0123456789.+-" for c in value):
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
             if value:
                 try:
                     Decimal(value)

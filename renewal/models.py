@@ -30,6 +30,7 @@ class AuditEntry(models.Model):
     # A plain id, not a foreign key: the history must outlive a deleted initiative.
     initiative_id = models.BigIntegerField(null=True, blank=True)
     changes = models.JSONField(_("changes"), default=dict)
+    reason = models.CharField(_("reason"), max_length=1000, blank=True)
 
     class Meta:
         verbose_name = _("audit entry")

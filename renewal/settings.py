@@ -42,6 +42,19 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from exc
 
 
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        number = float(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}") from exc
+    if not number > 0 or number == float("inf"):
+        raise ImproperlyConfigured(f"{name} must be a positive number, not {value!r}")
+    return number
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
@@ -165,6 +178,9 @@ STORAGES = {
 # Effective working hours in one full-time equivalent year: 1,600 is the usual planning figure
 # for Finnish public administration (about 7.25 h × 220 working days, less training and leave).
 HOURS_PER_FTE_YEAR = env_int("HOURS_PER_FTE_YEAR", 1600)
+# A measured value further than this many times the width of what a KPI has known (baseline,
+# target, milestones, recent values) beyond it is implausible: the form asks to confirm it.
+MEASUREMENT_PLAUSIBLE_SPAN = env_float("MEASUREMENT_PLAUSIBLE_SPAN", 2.0)
 
 # Redis is optional: without it Celery runs tasks in-process, which is what `make run` uses.
 REDIS_URL = env("REDIS_URL") or ""

@@ -188,7 +188,9 @@ class Initiative(AuditedModel):
             raise GateError(_("Only an active or on-hold initiative can pass a gate."))
         result = self.gate()
         if result is None or not result.passed:
-            raise GateError(_("Every criterion of the gate must be met before a decision is asked."))
+            raise GateError(
+                _("Every criterion of the gate must be met before a decision is asked.")
+            )
         if self.open_gate_request():
             raise GateError(_("A decision at this gate has already been asked for."))
         return GateRequest.objects.create(

@@ -330,7 +330,10 @@ def test_a_viewer_cannot_write_even_with_a_write_token(viewer, bearer, kpi):
         ({"date": "2025-02-30", "value": 1}, "date"),
         ({"value": 1}, "date"),
         ({"date": "2025-01-01"}, "value"),
-        ({"date": "2025-01-01", "value": "12,5"}, "value"),
+        ({"date": "2025-01-01", "value": "1e6"}, "value"),
+        ({"date": "2025-01-01", "value": "Infinity"}, "value"),
+        ({"date": "2025-01-01", "value": -5}, "value"),
+        ({"date": "1899-12-31", "value": 1}, "date"),
         ({"date": "2025-01-01", "value": "NaN"}, "value"),
         ({"date": "2025-01-01", "value": 1e20}, "value"),
         ({"date": "2025-01-01", "value": "1.123456"}, "value"),
@@ -465,8 +468,14 @@ def test_the_openapi_schema_is_public_and_documents_bearer_tokens(client, db):
     assert f"{API}/measurements" in schema["paths"]
 
 
-def test_the_docs_page_loads_swagger_from_our_own_static_files(client, db):
+def test_the_docs_page_asks_a_visitor_to_sign_in(client, db):
     response = client.get(f"{API}/docs")
+    assert response.status_code == 302
+    assert response["Location"] == f"/accounts/login/?next={API}/docs"
+
+
+def test_the_docs_page_loads_swagger_from_our_own_static_files(member_client):
+    response = member_client.get(f"{API}/docs")
     assert response.status_code == 200
     html = response.content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in html

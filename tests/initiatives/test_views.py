@@ -322,7 +322,9 @@ def test_a_member_cannot_make_themselves_owner_by_editing(
     member_client, member, leader, initiative, form_data
 ):
     form = member_client.get(url("edit", initiative)).context["form"]
-    assertContains(member_client.get(url("edit", initiative)), "Only a leader can change the owner.")
+    assertContains(
+        member_client.get(url("edit", initiative)), "Only a leader can change the owner."
+    )
 
     member_client.post(url("edit", initiative), form_data(form, owner=member.pk, title="Taken"))
 

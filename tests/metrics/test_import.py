@@ -156,7 +156,7 @@ def test_each_rejected_row_says_why(
         7: ["future_date"],
         8: ["bad_number"],
         9: ["duplicate_in_file"],
-        10: ["duplicate_in_db"],
+        10: [],  # already stored: offered as a replacement, see below
         11: ["missing_value"],
     }
     preview = member_client.get(reverse("metrics:import_detail", args=[imp.pk]))
@@ -167,11 +167,11 @@ def test_each_rejected_row_says_why(
         "The date cannot be in the future.",
         "“lots” is not a number.",
         "The same KPI and date as row 2.",
-        "There is already a measurement for this KPI on",
         "Enter a value.",
+        "Replaces the stored value 112.",
     ]:
         assertContains(preview, reason)
-    assertContains(preview, "Import only the 1 valid row")
+    assertContains(preview, "Import only the 2 valid rows")
 
 
 def test_a_rejected_row_blocks_the_whole_import(member_client, initiative, kpi):
@@ -198,7 +198,9 @@ def test_a_measurement_added_after_the_preview_stops_the_import(
     Measurement.objects.create(kpi=kpi, date=day(2), value=7, entered_by=member)
     confirm(member_client, the_import())
     imp = the_import()
-    assert imp.status == "ready" and imp.rejected_rows == 1
+    assert imp.status == "ready" and imp.error[0] == "changed"
+    # The row now replaces what was stored since the preview: the person chooses again.
+    assert [r.get("replaces") for r in imp.rows] == [None, {"value": "7.0000", "note": ""}]
     assert Measurement.objects.count() == 1, "nothing of the file was stored"
 
 
