@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from notifications.forms import EmailPreferencesForm
 from notifications.models import Notification
@@ -55,13 +55,16 @@ def unread_count(request: HttpRequest) -> HttpResponse:
     return HttpResponse(_count_html(request))
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
-    """Follow a notification's link, marking it read on the way."""
+    """Follow a notification's link: the list's button POSTs, marking it read on the way. A GET
+    (an old bookmark, a link opened elsewhere) only follows it, since a GET never changes state:
+    a prefetching browser or a crawler must not mark anything read."""
     notification = _own(request, pk)
-    Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+    if request.method == "POST":
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
     if not url_has_allowed_host_and_scheme(notification.url, allowed_hosts=None):
         return redirect("notifications:list")
     return redirect(notification.url)

@@ -32,9 +32,12 @@ def _broker_status() -> str:
 @never_cache
 @require_GET
 def healthz(request):
-    """For load balancers and operators: 503 only when the database is gone."""
+    """For load balancers and operators: 503 only when the database is gone.
+
+    Each component is ok or not, and nothing more: the answer is public, so it names no database
+    product, version, host or error message an attacker could use."""
     database = _database_status()
-    body = {"database": database, "broker": _broker_status(), "vendor": connection.vendor}
+    body = {"database": database, "broker": _broker_status()}
     return JsonResponse(body, status=200 if database == "ok" else 503)
 
 

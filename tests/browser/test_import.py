@@ -102,8 +102,9 @@ def test_member_creates_and_revokes_an_api_token(page: Page, login, axe, browser
 
 
 def test_the_api_docs_work_under_the_content_security_policy(
-    page: Page, server_url, browser_problems
+    page: Page, login, server_url, browser_problems
 ):
+    login(page, "member")
     page.goto(f"{server_url}/api/v1/docs")
     expect(page.get_by_text("Renewal API").first).to_be_visible()
     expect(page.get_by_text("/api/v1/measurements", exact=True).first).to_be_visible()

@@ -60,6 +60,25 @@ def test_marking_a_notification_read_updates_the_header_count(
     assert not browser_problems, "\n".join(browser_problems)
 
 
+def test_opening_a_notification_goes_to_its_page_and_marks_it_read(
+    page: Page, login, server_url, reminded, browser_problems
+):
+    login(page, "leader")
+    page.goto(f"{server_url}/notifications/")
+    first = page.locator(".notification--unread").first
+    pk = int(first.get_attribute("id").removeprefix("notification-"))
+    notification = Notification.objects.get(pk=pk)
+
+    title = first.locator(".notification__title").get_by_role("button")
+    expect(title).to_have_accessible_name(re.compile(r"\S"))
+    title.click()
+
+    expect(page).to_have_url(re.compile(re.escape(notification.url) + "$"))
+    notification.refresh_from_db()
+    assert notification.read_at is not None
+    assert not browser_problems, "\n".join(browser_problems)
+
+
 def test_email_choices_page(page: Page, axe, login, server_url, browser_problems):
     login(page, "member")
     page.goto(f"{server_url}/notifications/preferences/")

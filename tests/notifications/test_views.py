@@ -62,10 +62,40 @@ def test_opening_a_notification_marks_it_read_and_goes_to_its_page(
     member_client, member, make_notification, initiative
 ):
     notification = make_notification(member)
-    response = member_client.get(reverse("notifications:open", args=[notification.pk]))
+    response = member_client.post(reverse("notifications:open", args=[notification.pk]))
     assertRedirects(response, initiative.get_phase_url(4), fetch_redirect_response=False)
     notification.refresh_from_db()
     assert notification.is_read
+
+
+def test_a_get_follows_a_notification_without_marking_it_read(
+    member_client, member, make_notification, initiative
+):
+    notification = make_notification(member)
+    response = member_client.get(reverse("notifications:open", args=[notification.pk]))
+    assertRedirects(response, initiative.get_phase_url(4), fetch_redirect_response=False)
+    notification.refresh_from_db()
+    assert not notification.is_read
+
+
+def test_the_list_opens_a_notification_with_a_post_button(member_client, member, make_notification):
+    notification = make_notification(member)
+    response = member_client.get(reverse("notifications:list"))
+    open_url = reverse("notifications:open", args=[notification.pk])
+    assertContains(response, f'<form method="post" action="{open_url}">')
+    assertNotContains(response, f'href="{open_url}"')
+    assertContains(
+        response,
+        '<button type="submit" class="link-button">Weekly team review on Tuesday 24 November 2026',
+    )
+
+
+def test_a_notification_link_to_another_site_goes_to_the_list(
+    member_client, member, make_notification
+):
+    notification = make_notification(member, url="https://evil.example/")
+    response = member_client.post(reverse("notifications:open", args=[notification.pk]))
+    assertRedirects(response, reverse("notifications:list"), fetch_redirect_response=False)
 
 
 def test_mark_read_with_htmx_returns_the_item_and_the_new_count(
@@ -110,8 +140,10 @@ def test_another_persons_notification_does_not_exist_for_me(
     outsider_client, leader, make_notification, name
 ):
     notification = make_notification(leader)
-    method = outsider_client.get if name == "open" else outsider_client.post
-    assert method(reverse(f"notifications:{name}", args=[notification.pk])).status_code == 404
+    url = reverse(f"notifications:{name}", args=[notification.pk])
+    assert outsider_client.post(url).status_code == 404
+    if name == "open":
+        assert outsider_client.get(url).status_code == 404
     notification.refresh_from_db()
     assert not notification.is_read
 
