@@ -6,7 +6,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -49,6 +49,31 @@ class ValueStreamStep(PhaseItem):
 
     def __str__(self):
         return self.name
+
+    MOVES = ("up", "down")
+
+    @transaction.atomic
+    def move(self, direction: str) -> None:
+        """Move one place up or down in the value stream, renumbering the steps 1..n.
+
+        The initiative's steps are locked first, so two people reordering at once take turns.
+        A step already first (or last) stays where it is.
+        """
+        if direction not in self.MOVES:
+            raise ValueError(f"A step moves up or down, not {direction!r}.")
+        steps = list(
+            ValueStreamStep.objects.filter(initiative_id=self.initiative_id).select_for_update()
+        )
+        index = next(i for i, step in enumerate(steps) if step.pk == self.pk)
+        other = index - 1 if direction == "up" else index + 1
+        if 0 <= other < len(steps):
+            steps[index], steps[other] = steps[other], steps[index]
+        for position, step in enumerate(steps, start=1):
+            if step.position != position:
+                step.position = position
+                step.save(update_fields=["position"])
+            if step.pk == self.pk:
+                self.position = position
 
 
 class BenefitKind(models.TextChoices):

@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -166,20 +165,10 @@ def item_delete(request: HttpRequest, pk: int, kind: str, item_pk: int) -> HttpR
 def step_move(request: HttpRequest, pk: int, item_pk: int, direction: str) -> HttpResponse:
     """Move a value-stream step one place up or down, renumbering the steps 1..n."""
     initiative = policy.get_initiative(request.user, pk, Action.EDIT)
-    if direction not in ("up", "down"):
+    step = ValueStreamStep.objects.filter(initiative=initiative, pk=item_pk).first()
+    if step is None or direction not in ValueStreamStep.MOVES:
         raise Http404
-    with transaction.atomic():
-        steps = list(ValueStreamStep.objects.filter(initiative=initiative).select_for_update())
-        index = next((i for i, s in enumerate(steps) if s.pk == item_pk), None)
-        if index is None:
-            raise Http404
-        other = index - 1 if direction == "up" else index + 1
-        if 0 <= other < len(steps):
-            steps[index], steps[other] = steps[other], steps[index]
-        for position, step in enumerate(steps, start=1):
-            if step.position != position:
-                step.position = position
-                step.save(update_fields=["position"])
+    step.move(direction)
     kind = ITEM_KINDS["steps"]
     if request.htmx:
         return _region_response(request, initiative, kind)
