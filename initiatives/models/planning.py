@@ -64,7 +64,9 @@ class ValueStreamStep(PhaseItem):
         steps = list(
             ValueStreamStep.objects.filter(initiative_id=self.initiative_id).select_for_update()
         )
-        index = next(i for i, step in enumerate(steps) if step.pk == self.pk)
+        index = next((i for i, step in enumerate(steps) if step.pk == self.pk), None)
+        if index is None:
+            return  # removed meanwhile: nothing left to move
         other = index - 1 if direction == "up" else index + 1
         if 0 <= other < len(steps):
             steps[index], steps[other] = steps[other], steps[index]
