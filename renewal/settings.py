@@ -159,6 +159,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env("TIME_ZONE", "Europe/Helsinki")
 USE_I18N = True
 USE_TZ = True
+# English in day-month-year and the 24-hour clock (renewal/formats/en); Finnish and Swedish as Django has them.
+FORMAT_MODULE_PATH = ["renewal.formats"]
 
 MEDIA_URL = "media/"
 # Generated reports are stored here and served only through a view that checks access.

@@ -26,7 +26,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from funding.models import FundingApplication, FundingCall
 from initiatives.models import Benefit, BenefitKind, BenefitUnit, Initiative
@@ -49,6 +49,14 @@ def pytest_configure(config):
         traveller = time_machine.travel(datetime.fromisoformat(moment), tick=True)
         traveller.start()
         config._renewal_clock = traveller
+
+
+@pytest.fixture(autouse=True)
+def english_unless_asked():
+    """Each test starts in English: a Finnish request in one test must not leak into the next."""
+    translation.activate("en")
+    yield
+    translation.deactivate()
 
 
 def pytest_report_header(config):

@@ -43,6 +43,21 @@ USERS = [
     ("cityleader", "Kaisa", "Kivelä", "fi", "city", Role.LEADER),
 ]
 
+# Requests for a gate decision that wait for a leader: initiative, who asked, their note.
+GATE_REQUESTS = [
+    (
+        "Automated completeness check for permit applications",
+        "member",
+        "The value stream is mapped with the case handlers and the time freed has a home in "
+        "the guidance team. Ready for execution from the start of next month.",
+    ),
+    (
+        "Early childhood education applications online",
+        "outsider",
+        "Benefits agreed with the finance unit; the freed hours go to family guidance.",
+    ),
+]
+
 # title, org, phase, state, owner, tags, uses_ai, budget, problem, for citizens, cost-efficiency, KPIs
 # KPI: name, unit, direction, area, baseline, target, cadence, months of history
 INITIATIVES = [
@@ -459,6 +474,7 @@ class Command(BaseCommand):
             users = self._users(orgs)
             created = sum(self._initiative(spec, orgs, users) for spec in INITIATIVES)
             seed_funding(orgs, users, timezone.localdate())
+            self._gate_requests(users)
             reminders = self._reminders()
         self.stdout.write(
             self.style.SUCCESS(
@@ -466,6 +482,17 @@ class Command(BaseCommand):
                 f"(password 'demo'), {created} new initiatives, {reminders} new reminders."
             )
         )
+
+    def _gate_requests(self, users) -> None:
+        """Teams waiting for a leader's decision, so the leaders land on them."""
+        for title, username, note in GATE_REQUESTS:
+            initiative = Initiative.objects.filter(title=title).first()
+            if initiative is None or initiative.gate_requests.exists():
+                continue
+            gate = initiative.gate()
+            if initiative.is_open and gate is not None and gate.passed:
+                with acting_as(users[username]):
+                    initiative.request_gate(users[username], note)
 
     def _reminders(self) -> int:
         """Today's reminders in the app, as the beat's first sweep records them (at the last
