@@ -1,9 +1,11 @@
 """Domain operations that span several models: recording a review, scaling an initiative."""
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from initiatives.models import (
     Benefit,
+    GateError,
     Initiative,
     Review,
     ReviewAction,
@@ -13,6 +15,11 @@ from initiatives.models import (
 )
 from metrics.models import KPI
 from metrics.status import kpi_status
+from renewal import policy
+from renewal.policy import Action
+
+# Review decisions that change the initiative's state: a leader's to take (policy DECIDE).
+STATE_DECISIONS = (ReviewDecision.STOP, ReviewDecision.PAUSE)
 
 
 @transaction.atomic
@@ -20,8 +27,11 @@ def review_record(initiative, user, review: Review, actions: list[dict]) -> Revi
     """Save a review with a snapshot of every KPI as it stands on the review date.
 
     The snapshot is copied, not referenced, so later edits to KPIs or measurements never change
-    what the review saw. A stop decision stops the initiative; a pause puts it on hold.
+    what the review saw. A stop decision stops the initiative; a pause puts it on hold; only a
+    leader may record either (GateError otherwise, and nothing is saved).
     """
+    if review.decision in STATE_DECISIONS and not policy.can(user, Action.DECIDE, initiative):
+        raise GateError(_("Only a leader can decide to stop or pause the initiative."))
     review.initiative = initiative
     review.recorded_by = user
     review.save()

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from initiatives import services
 from initiatives.forms import people_in
-from initiatives.models import GateError, Phase, Review, ReviewDecision
+from initiatives.models import GateError, Phase, Review
 from initiatives.phase_forms import ReviewActionForm, ReviewForm, ScaleForm
 from organisations.models import Organisation
 from renewal import policy
@@ -25,30 +25,21 @@ def review_create(request: HttpRequest, pk: int) -> HttpResponse:
         ReviewActionForm(data, people=people, prefix=f"action{i}") for i in range(ACTION_ROWS)
     ]
     if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in action_forms):
-        decision = form.cleaned_data["decision"]
-        if decision in (ReviewDecision.STOP, ReviewDecision.PAUSE) and not policy.can(
-            request.user, Action.DECIDE, initiative
-        ):
-            form.add_error(
-                "decision",
-                _("Only a leader can decide to stop or pause the initiative."),
+        actions = [
+            {k: f.cleaned_data[k] for k in ("description", "owner", "due_date")}
+            for f in action_forms
+            if f.cleaned_data.get("description")
+        ]
+        try:
+            review = services.review_record(
+                initiative, request.user, form.save(commit=False), actions
             )
+        except GateError as error:
+            # A member's stop or pause, or a stop of a stopped initiative: nothing is saved.
+            form.add_error("decision", str(error))
         else:
-            actions = [
-                {k: f.cleaned_data[k] for k in ("description", "owner", "due_date")}
-                for f in action_forms
-                if f.cleaned_data.get("description")
-            ]
-            try:
-                review = services.review_record(
-                    initiative, request.user, form.save(commit=False), actions
-                )
-            except GateError as error:
-                # e.g. a stop decision on an initiative that is already stopped: nothing is saved.
-                form.add_error("decision", str(error))
-            else:
-                messages.success(request, _("Review recorded with a snapshot of every KPI."))
-                return redirect("initiatives:review", initiative.pk, review.pk)
+            messages.success(request, _("Review recorded with a snapshot of every KPI."))
+            return redirect("initiatives:review", initiative.pk, review.pk)
     return render(
         request,
         "initiatives/review_form.html",

@@ -9,8 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
+from initiatives import services
 from initiatives.models import (
     GateDecision,
+    GateError,
     Review,
     ReviewAction,
     ReviewKPISnapshot,
@@ -357,3 +359,39 @@ def test_a_stopped_initiative_takes_no_more_reviews(leader, leader_client, initi
     assert response.status_code == 403
     assert not Review.objects.exists()
     assert initiative.decisions.count() == 1
+
+
+# The rule in the service, for every caller ---------------------------------------------------
+
+
+def unsaved_review(decision: str) -> Review:
+    return Review(
+        date=TODAY(),
+        kind="monthly",
+        participants="Product team",
+        decision=decision,
+        rationale="Volumes fell by half.",
+    )
+
+
+@pytest.mark.parametrize("decision", ["stop", "pause"])
+def test_the_service_refuses_a_members_stop_or_pause_and_saves_nothing(
+    member, initiative, kpis, decision
+):
+    with pytest.raises(GateError, match="Only a leader can decide to stop or pause"):
+        services.review_record(initiative, member, unsaved_review(decision), actions=[])
+
+    initiative.refresh_from_db()
+    assert initiative.state == State.ACTIVE
+    assert not Review.objects.exists()
+    assert not ReviewKPISnapshot.objects.exists()
+    assert not initiative.decisions.exists()
+
+
+def test_the_service_lets_a_leader_stop_the_initiative(leader, initiative, kpis):
+    review = services.review_record(initiative, leader, unsaved_review("stop"), actions=[])
+
+    initiative.refresh_from_db()
+    assert initiative.state == State.STOPPED
+    assert review.snapshots.count() == len(kpis)
+    assert initiative.decisions.get().outcome == Outcome.STOPPED
