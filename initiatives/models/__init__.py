@@ -24,11 +24,13 @@ from initiatives.models.prerequisites import (
     Dataset,
     Responsibility,
 )
+from initiatives.models.spend import BudgetYear, MonthlySpend
 
 __all__ = [
     "Benefit",
     "BenefitKind",
     "BenefitUnit",
+    "BudgetYear",
     "CommonPrinciple",
     "Competence",
     "Dataset",
@@ -36,6 +38,7 @@ __all__ = [
     "GateError",
     "GateRequest",
     "Initiative",
+    "MonthlySpend",
     "Phase",
     "RealisedBenefit",
     "Reallocation",
