@@ -184,6 +184,31 @@ HOURS_PER_FTE_YEAR = env_int("HOURS_PER_FTE_YEAR", 1600)
 # target, milestones, recent values) beyond it is implausible: the form asks to confirm it.
 MEASUREMENT_PLAUSIBLE_SPAN = env_float("MEASUREMENT_PLAUSIBLE_SPAN", 2.0)
 
+# The paradox radar's thresholds (initiatives/signals.py; README "The paradox radar").
+RADAR_SPEND_MONTHS = env_int("RADAR_SPEND_MONTHS", 3)
+RADAR_REMEASURE_MONTHS = env_int("RADAR_REMEASURE_MONTHS", 3)
+RADAR_LEAD_TIME_GAIN = env_float("RADAR_LEAD_TIME_GAIN", 0.10)
+RADAR_REALLOCATION_DELAY_DAYS = env_int("RADAR_REALLOCATION_DELAY_DAYS", 60)
+RADAR_BUDGET_GRACE_DAYS = env_int("RADAR_BUDGET_GRACE_DAYS", 30)
+RADAR_FAILING_SHARE = env_float("RADAR_FAILING_SHARE", 0.5)
+RADAR_SCALE_REALISED_SHARE = env_float("RADAR_SCALE_REALISED_SHARE", 0.5)
+
+
+def env_phase_days(name: str, default: str) -> dict[int, int]:
+    """ "1:90,2:90" → {1: 90, 2: 90}: how many days in each phase is the norm."""
+    text = env(name, default)
+    try:
+        pairs = [item.split(":") for item in text.split(",") if item.strip()]
+        norms = {int(phase): int(days) for phase, days in pairs}
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must look like 1:90,2:90,3:120, not {text!r}") from exc
+    if not set(norms) <= {1, 2, 3, 4, 5} or min(norms.values(), default=1) < 1:
+        raise ImproperlyConfigured(f"{name}: phases 1-5, at least one day each, not {text!r}")
+    return norms
+
+
+RADAR_PHASE_NORM_DAYS = env_phase_days("RADAR_PHASE_NORM_DAYS", "1:90,2:90,3:120,4:365,5:365")
+
 # Redis is optional: without it Celery runs tasks in-process, which is what `make run` uses.
 REDIS_URL = env("REDIS_URL") or ""
 CELERY_BROKER_URL = REDIS_URL or "memory://"
