@@ -32,6 +32,8 @@ class BudgetYear(AuditedModel):
     amount_eur = models.DecimalField(
         _("planned budget (EUR)"), max_digits=14, decimal_places=2, validators=NON_NEGATIVE
     )
+    # Edits compare versions (renewal.forms.VersionedModelForm): two people, one figure.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     audit_initiative_path = "initiative_id"
 
@@ -72,6 +74,7 @@ class MonthlySpend(AuditedModel):
         validators=NON_NEGATIVE,
     )
     note = models.CharField(_("note"), max_length=500, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     audit_initiative_path = "initiative_id"
 
