@@ -146,3 +146,40 @@ def investment_vs_realised(portfolio) -> dict:
             "yaxis": {"title": {"text": _("Realised benefit (EUR)")}},
         },
     }
+
+
+def spend_figure(summary) -> dict:
+    """An initiative's spend accumulated month by month, against the plan accumulated by year."""
+    months = [p["month"].isoformat() for p in summary.cumulative]
+    data = [
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "name": _("Spent, cumulative (EUR)"),
+            "x": months,
+            "y": [float(p["spent"]) for p in summary.cumulative],
+            "line": {"color": "#1f4e8c"},
+            "hovertemplate": "%{x|%Y-%m}: %{y:,.0f} €<extra></extra>",
+        }
+    ]
+    if summary.years:
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": _("Planned to the end of the year, cumulative (EUR)"),
+                "x": months,
+                "y": [float(p["planned"]) for p in summary.cumulative],
+                "line": {"color": "#5f6b7a", "dash": "dash", "shape": "hv"},
+                "hovertemplate": "%{x|%Y}: %{y:,.0f} €<extra></extra>",
+            }
+        )
+    return {
+        "data": data,
+        "layout": {
+            **LAYOUT,
+            "height": 300,
+            "xaxis": {"type": "date", "tickformat": "%Y-%m"},
+            "yaxis": {"title": {"text": _("EUR")}, "rangemode": "tozero", "automargin": True},
+        },
+    }

@@ -35,4 +35,11 @@ urlpatterns = [
     path("<int:pk>/resume/", views.resume, name="resume"),
     path("<int:pk>/history/", views.history, name="history"),
     path("<int:pk>/decisions/", views.decisions, name="decisions"),
+    path("<int:pk>/spend/", views.spend, name="spend"),
+    path("<int:pk>/spend/import/", views.spend_import, name="spend_import"),
+    path("<int:pk>/spend/import/confirm/", views.spend_import_confirm, name="spend_import_confirm"),
+    path("<int:pk>/spend/<str:kind>/<int:item_pk>/", views.spend_edit, name="spend_edit"),
+    path(
+        "<int:pk>/spend/<str:kind>/<int:item_pk>/remove/", views.spend_remove, name="spend_remove"
+    ),
 ]

@@ -15,6 +15,13 @@ from initiatives.views.core import (
 from initiatives.views.phases import item_delete, item_form, section_edit, step_move
 from initiatives.views.portfolio import portfolio, portfolio_export
 from initiatives.views.reviews import review_create, review_detail, scale
+from initiatives.views.spend import (
+    spend,
+    spend_edit,
+    spend_import,
+    spend_import_confirm,
+    spend_remove,
+)
 
 __all__ = [
     "decisions",
@@ -36,6 +43,11 @@ __all__ = [
     "review_detail",
     "scale",
     "section_edit",
+    "spend",
+    "spend_edit",
+    "spend_import",
+    "spend_import_confirm",
+    "spend_remove",
     "step_move",
     "stop",
 ]
