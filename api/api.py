@@ -36,9 +36,13 @@ from api.schemas import (
     MeasurementOut,
     MeasurementPage,
     MeOut,
+    SpendIn,
+    SpendOut,
+    SpendWriteOut,
 )
 from initiatives.models import Initiative
 from initiatives.portfolio import PortfolioFilterForm, build_portfolio, portfolio_rows
+from initiatives.spend import spend_item, spend_summary, write_spend
 from metrics.imports import REASONS
 from metrics.measurements import (
     Item,
@@ -254,6 +258,8 @@ def _initiative(request, row) -> dict:
         "planned_fte": float(row.planned_fte),
         "realised_fte": float(row.realised_fte),
         "investment_eur": _number(i.investment_budget),
+        "planned_eur": float(row.budget_eur),
+        "spent_eur": float(row.spent_eur),
         "next_review": row.next_review,
         "overdue": row.overdue,
         "url": request.build_absolute_uri(i.get_absolute_url()),
@@ -559,3 +565,74 @@ def measurement_batch(request, payload: BatchIn):
             _measurement(by_key[(i.kpi.pk, i.date)], unusual.get((i.kpi.pk, i.date))) for i in items
         ],
     }
+
+
+# Spend -----------------------------------------------------------------------------------------
+
+
+def _spend(initiative) -> dict:
+    summary = spend_summary(initiative, timezone.localdate())
+    return {
+        "initiative_id": initiative.pk,
+        "planned_eur": float(summary.planned),
+        "spent_eur": float(summary.spent),
+        "budget": [{"year": y.year, "amount_eur": float(y.amount_eur)} for y in summary.years],
+        "months": [
+            {
+                "month": m.month.strftime("%Y-%m"),
+                "amount_eur": float(m.amount_eur),
+                "person_months": _number(m.person_months),
+                "note": m.note,
+            }
+            for m in summary.months
+        ],
+    }
+
+
+@api.get(
+    "/initiatives/{initiative_id}/spend",
+    response={200: SpendOut, **ERRORS},
+    tags=["spend"],
+    summary="Read an initiative's budget by year and spend by month",
+)
+def spend_read(request, initiative_id: Path[Id]):
+    return _spend(Initiative.objects.get_for(request.user, initiative_id))
+
+
+@api.post(
+    "/initiatives/{initiative_id}/spend",
+    response={200: SpendWriteOut, 201: SpendWriteOut, **ERRORS},
+    tags=["spend"],
+    summary="Record up to 1,000 months of spend, all or nothing",
+    description=(
+        "Every month is checked first; if any has an error, nothing is stored and the answer is "
+        "422 with one entry per problem (`body.months.<index>.<field>`). A month already "
+        "recorded is replaced. 201 when at least one month is new, 200 when every month "
+        "replaced one already there. Two items for the same month are an error. Needs a read "
+        "and write token."
+    ),
+)
+def spend_record(request, initiative_id: Path[Id], payload: SpendIn):
+    require_write(request)
+    initiative = Initiative.objects.get_for(request.user, initiative_id, Action.EDIT)
+    today, errors, items, first = timezone.localdate(), [], [], {}
+    for index, entry in enumerate(payload.months):
+        loc = ["body", "months", index]
+        item, problems = spend_item(entry.dict(), today)
+        errors.extend(_item([*loc, name], e.message, e.code) for name, e in problems.items())
+        if item is not None and item.month in first:
+            message = _("The same month as item %(index)s.") % {"index": first[item.month]}
+            errors.append(_item([*loc, "month"], message, "duplicate"))
+        elif item is not None:
+            first[item.month] = index
+            items.append(item)
+    if errors:
+        detail = ngettext(
+            "Nothing was stored: %(count)s problem in %(total)s months.",
+            "Nothing was stored: %(count)s problems in %(total)s months.",
+            len(errors),
+        ) % {"count": len(errors), "total": len(payload.months)}
+        raise APIError(422, detail, errors)
+    created, updated = write_spend(request.user, initiative, items, replace=True)
+    data = {**_spend(initiative), "created": created, "updated": updated}
+    return Status(201 if created else 200, data)

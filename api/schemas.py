@@ -119,7 +119,14 @@ class InitiativeOut(Schema):
     realised_benefit_eur: float
     planned_fte: float
     realised_fte: float
-    investment_eur: Number
+    investment_eur: Number = Field(
+        description="The single budget figure entered with the initiative (see planned_eur)."
+    )
+    planned_eur: float = Field(
+        description="The planned budget: the sum of the yearly budgets, or investment_eur "
+        "before any is entered."
+    )
+    spent_eur: float = Field(description="The spend recorded to date, all months.")
     next_review: dt.date | None
     overdue: bool = Field(description="A KPI measurement or a monthly review is overdue.")
     url: str = Field(description="The initiative's page in Renewal.")
@@ -249,6 +256,48 @@ class BatchOut(Schema):
     created: int
     updated: int
     measurements: list[MeasurementOut]
+
+
+# Spend -----------------------------------------------------------------------------------------
+
+Raw = str | int | float | None
+
+
+class BudgetYearOut(Schema):
+    year: int
+    amount_eur: float
+
+
+class SpendMonthOut(Schema):
+    month: str = Field(description="The month, YYYY-MM.")
+    amount_eur: float
+    person_months: Number
+    note: str
+
+
+class SpendOut(Schema):
+    initiative_id: int
+    planned_eur: float
+    spent_eur: float
+    budget: list[BudgetYearOut]
+    months: list[SpendMonthOut]
+
+
+class SpendMonthIn(Schema):
+    # Checked by the spend rules (initiatives.spend), as the form and the file import are.
+    month: Raw = Field(description="YYYY-MM (or M/YYYY); not in the future.")
+    amount_eur: Raw = Field(description="EUR spent in the month; at least 0, two decimals.")
+    person_months: Raw = Field(None, description="Optional work done, in person-months.")
+    note: Text = Field("", max_length=MAX_NOTE)
+
+
+class SpendIn(Schema):
+    months: list[SpendMonthIn] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+class SpendWriteOut(SpendOut):
+    created: int
+    updated: int
 
 
 # The caller ------------------------------------------------------------------------------------

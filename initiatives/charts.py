@@ -123,26 +123,30 @@ def benefits_over_time(planned: dict, realised: dict, url) -> dict:
 
 
 def investment_vs_realised(portfolio) -> dict:
-    rows = [r for r in portfolio.rows if r.initiative.investment_budget]
+    """Each initiative by what it has spent and what it has realised; the hover adds the plan."""
+    rows = [r for r in portfolio.rows if r.spent_eur or r.budget_eur]
     detail = reverse("initiatives:detail", args=[0]).replace("/0/", "/{}/")
     return {
         "data": [
             {
                 "type": "scatter",
                 "mode": "markers",
-                "x": [float(r.initiative.investment_budget) for r in rows],
+                "x": [float(r.spent_eur) for r in rows],
                 "y": [float(r.realised_eur) for r in rows],
                 "text": [r.initiative.title for r in rows],
+                "meta": [float(r.budget_eur) for r in rows],
                 "customdata": [detail.format(r.initiative.pk) for r in rows],
                 "marker": {"color": [STATUS_COLOURS[r.kpi_status] for r in rows], "size": 10},
-                "hovertemplate": "%{text}<br>%{x:,.0f} € → %{y:,.0f} €<extra></extra>",
+                "hovertemplate": "%{text}<br>"
+                + _("spent %{x:,.0f} € of %{meta:,.0f} € planned → realised %{y:,.0f} €")
+                + "<extra></extra>",
             }
         ],
         "layout": {
             **LAYOUT,
             "height": 320,
             "showlegend": False,
-            "xaxis": {"title": {"text": _("Investment (EUR)")}},
+            "xaxis": {"title": {"text": _("Spent (EUR)")}},
             "yaxis": {"title": {"text": _("Realised benefit (EUR)")}},
         },
     }

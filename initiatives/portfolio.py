@@ -28,6 +28,7 @@ from initiatives.models import (
     Review,
     State,
 )
+from initiatives.spend import budgets_by_initiative, planned_total, spent_by_initiative
 from metrics.models import KPI
 from metrics.status import ALLOWED_AGE_DAYS, CLOSED_STATES, ShownStatus, Status, shown_status
 from renewal import policy
@@ -59,7 +60,8 @@ SORTS = {
     "status": lambda r: SHOWN_STATUS_ORDER.index(r.kpi_status),
     "planned_eur": lambda r: r.planned_eur,
     "realised_eur": lambda r: r.realised_eur,
-    "investment": lambda r: r.initiative.investment_budget or 0,
+    "investment": lambda r: r.budget_eur,
+    "spent": lambda r: r.spent_eur,
     "next_review": lambda r: r.next_review or date.max,
 }
 
@@ -111,7 +113,8 @@ class PortfolioFilterForm(forms.Form):
             ("status", _("KPI status, worst first")),
             ("-planned_eur", _("Planned benefit, largest first")),
             ("-realised_eur", _("Realised benefit, largest first")),
-            ("-investment", _("Investment, largest first")),
+            ("-investment", _("Planned budget, largest first")),
+            ("-spent", _("Spent, largest first")),
             ("next_review", _("Next review, soonest first")),
         ],
     )
@@ -131,6 +134,9 @@ class Row:
     realised_eur: Decimal = Decimal(0)
     planned_fte: Decimal = Decimal(0)
     realised_fte: Decimal = Decimal(0)
+    # The money: planned (the yearly budgets, or the investment budget before any) and spent.
+    budget_eur: Decimal = Decimal(0)
+    spent_eur: Decimal = Decimal(0)
     overdue_measurements: int = 0
     review_overdue: bool = False
     next_review: date | None = None
@@ -161,7 +167,8 @@ class Portfolio:
             "realised_eur": sum((r.realised_eur for r in self.rows), Decimal(0)),
             "planned_fte": sum((r.planned_fte for r in self.rows), Decimal(0)),
             "realised_fte": sum((r.realised_fte for r in self.rows), Decimal(0)),
-            "investment": sum((r.initiative.investment_budget or 0 for r in self.rows), Decimal(0)),
+            "investment": sum((r.budget_eur for r in self.rows), Decimal(0)),
+            "spent": sum((r.spent_eur for r in self.rows), Decimal(0)),
             "overdue": sum(1 for r in self.rows if r.overdue),
         }
 
@@ -215,6 +222,7 @@ def portfolio_rows(initiatives, today: date) -> list[Row]:
     if rows:
         _add_kpi_status(rows, initiatives, today)
         _add_benefits(rows, initiatives)
+        _add_spend(rows, initiatives)
         _add_reviews(rows, initiatives, today)
     return list(rows.values())
 
@@ -311,6 +319,14 @@ def _add_benefits(rows, initiatives):
         row.realised_fte += r["fte"] or 0
         if r["eur"] is not None:
             row.realised_eur_by_month[r["date"].strftime("%Y-%m")] += r["eur"]
+
+
+def _add_spend(rows, initiatives):
+    # Two grouped sums, whatever the number of initiatives.
+    budgets, spent = budgets_by_initiative(initiatives), spent_by_initiative(initiatives)
+    for pk, row in rows.items():
+        row.budget_eur = planned_total(budgets.get(pk), row.initiative.investment_budget)
+        row.spent_eur = spent.get(pk) or Decimal(0)
 
 
 def _add_reviews(rows, initiatives, today):

@@ -244,6 +244,18 @@ class SpendSummary:
         return self.planned - self.spent
 
     @property
+    def by_year(self) -> list[tuple[int, Decimal | None, Decimal]]:
+        """(year, budget or None, spent) for every year with a budget or spend."""
+        spent: dict[int, Decimal] = {}
+        for m in self.months:
+            spent[m.month.year] = spent.get(m.month.year, Decimal(0)) + m.amount_eur
+        budgets = {y.year: y.amount_eur for y in self.years}
+        return [
+            (year, budgets.get(year), spent.get(year, Decimal(0)))
+            for year in sorted(set(budgets) | set(spent))
+        ]
+
+    @property
     def share_spent(self) -> Decimal | None:
         return self.spent / self.planned * 100 if self.planned else None
 

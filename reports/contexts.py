@@ -6,6 +6,7 @@ callers pass objects already scoped through `renewal.policy`.
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from decimal import Decimal
 
 from django.db.models import Prefetch
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 from initiatives.figures import BenefitTotals, benefit_totals
 from initiatives.models import Benefit, GateDecision, Phase, Review
 from initiatives.portfolio import Portfolio, build_portfolio
+from initiatives.spend import SpendSummary, spend_summary
 from metrics.models import KPI, Measurement
 from metrics.status import KPIStatus, kpi_status, trajectory
 from reports.svg import line_chart
@@ -50,6 +52,11 @@ class InitiativeReport:
     applications: list
     today: date
     as_of: datetime
+
+    @cached_property
+    def spend(self) -> SpendSummary:
+        """Planned vs spent, the figures of the initiative's budget and spend page."""
+        return spend_summary(self.initiative, self.today)
 
     @property
     def phases(self):

@@ -98,7 +98,8 @@ def _export_rows(data):
         _("Realised benefit (EUR)"),
         _("Planned FTE"),
         _("Realised FTE"),
-        _("Investment (EUR)"),
+        _("Planned budget (EUR)"),
+        _("Spent (EUR)"),
         _("Next review"),
         _("Overdue"),
     ]
@@ -113,7 +114,8 @@ def _export_rows(data):
             r.realised_eur,
             r.planned_fte,
             r.realised_fte,
-            r.initiative.investment_budget or 0,
+            r.budget_eur,
+            r.spent_eur,
             r.next_review.isoformat() if r.next_review else "",
             _("yes") if r.overdue else _("no"),
         ]

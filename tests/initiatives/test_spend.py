@@ -327,3 +327,27 @@ def test_a_forged_preview_stores_nothing(member_client, initiative):
     url = reverse("initiatives:spend_import_confirm", args=[initiative.pk])
     assert member_client.post(url, {"payload": "x"}).status_code == 302
     assert not MonthlySpend.objects.exists()
+
+
+# Planned vs spent everywhere -------------------------------------------------------------------
+
+
+def test_portfolio_shows_planned_and_spent(
+    leader_client, member, initiative, make_initiative, agency_a
+):
+    BudgetYear.objects.create(initiative=initiative, year=2026, amount_eur=Decimal(200000))
+    write_spend(member, initiative, [SpendItem(date(2026, 2, 1), Decimal(30000))], replace=False)
+    make_initiative(agency_a, member, title="Only a total", investment_budget=Decimal(90000))
+    response = leader_client.get(reverse("initiatives:portfolio"))
+    rows = {r.initiative.title: r for r in response.context["portfolio"].rows}
+    assert (rows[initiative.title].budget_eur, rows[initiative.title].spent_eur) == (
+        Decimal(200000),
+        Decimal(30000),
+    )
+    assert (rows["Only a total"].budget_eur, rows["Only a total"].spent_eur) == (Decimal(90000), 0)
+    assert response.context["totals"]["spent"] == Decimal(30000)
+    point = response.context["figures"]["investment"]["data"][0]
+    assert point["x"] == [30000.0, 0.0] or sorted(point["x"]) == [0.0, 30000.0]
+    export = leader_client.get(reverse("initiatives:portfolio_export", args=["csv"]))
+    text = export.content.decode("utf-8-sig")
+    assert "Planned budget (EUR)" in text and "Spent (EUR)" in text
