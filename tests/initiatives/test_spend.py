@@ -6,9 +6,10 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 
-from initiatives.models import BudgetYear, MonthlySpend, State
+from initiatives.models import BudgetYear, Initiative, MonthlySpend, State
 from initiatives.spend import (
     DuplicateSpend,
     SpendError,
@@ -351,3 +352,17 @@ def test_portfolio_shows_planned_and_spent(
     export = leader_client.get(reverse("initiatives:portfolio_export", args=["csv"]))
     text = export.content.decode("utf-8-sig")
     assert "Planned budget (EUR)" in text and "Spent (EUR)" in text
+
+
+def test_demo_initiatives_have_their_own_budget_and_spend(db, settings):
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_scale", initiatives=3, kpis_per_initiative=1, measurements_per_kpi=1)
+    totals = {}
+    for initiative in Initiative.objects.all():
+        summary = spend_summary(initiative, TODAY)
+        assert summary.years and summary.months, initiative.title
+        assert all(m.month <= TODAY.replace(day=1) for m in summary.months)
+        totals[initiative.title] = [m.amount_eur for m in summary.months]
+    figures = [tuple(v) for v in totals.values()]
+    assert len(set(figures)) == len(figures)  # no initiative copies another's spend

@@ -14,7 +14,14 @@ from django.utils import timezone
 
 from funding.demo import seed_funding
 from initiatives.management.demo_phases import populate_phases
-from initiatives.models import GateDecision, Initiative, State, normalise_tags
+from initiatives.models import (
+    BudgetYear,
+    GateDecision,
+    Initiative,
+    MonthlySpend,
+    State,
+    normalise_tags,
+)
 from metrics.models import KPI, Cadence, Direction, Measurement, ValueArea
 from notifications.services import last_daytime, sweep
 from organisations.models import Membership, Organisation, User
@@ -584,8 +591,43 @@ class Command(BaseCommand):
         initiative.team.set(team)
         for spec_kpi in kpis:
             self._kpi(initiative, spec_kpi, users[owner], rng, today)
+        self._spend(initiative, today)
         self._history(initiative, phase, state, users, today, history)
         return 1
+
+    def _spend(self, initiative, today):
+        """A yearly budget over the initiative's years and monthly spend from its start to last
+        month: its own figures (seeded by its title), heavier once the build gets going."""
+        rng = random.Random(f"spend {initiative.title}")
+        total = initiative.investment_budget or Decimal(100000)
+        first, last = initiative.start_date, initiative.end_date
+        years = list(range(first.year, last.year + 1))
+        weights = [rng.uniform(0.6, 1.4) for _year in years]
+        BudgetYear.objects.bulk_create(
+            BudgetYear(
+                initiative=initiative,
+                year=year,
+                amount_eur=(total * Decimal(w / sum(weights))).quantize(Decimal(1000)),
+            )
+            for year, w in zip(years, weights, strict=True)
+        )
+        months_planned = max(1, (last.year - first.year) * 12 + last.month - first.month + 1)
+        per_month = total / months_planned
+        month, rows = first.replace(day=1), []
+        this_month = today.replace(day=1)
+        while month < this_month:
+            ramp = min(1.0, 0.4 + 0.15 * len(rows))  # a slow first quarter
+            amount = per_month * Decimal(ramp * rng.uniform(0.7, 1.35))
+            rows.append(
+                MonthlySpend(
+                    initiative=initiative,
+                    month=month,
+                    amount_eur=amount.quantize(Decimal("0.01")),
+                    person_months=Decimal(round(float(amount) / 7500, 1)),
+                )
+            )
+            month = (month + timedelta(days=32)).replace(day=1)
+        MonthlySpend.objects.bulk_create(rows)
 
     def _kpi(self, initiative, spec, owner, rng, today):
         name, unit, direction, area, baseline, target, cadence, months = spec

@@ -19,7 +19,9 @@ from initiatives.models import (
     Benefit,
     BenefitKind,
     BenefitUnit,
+    BudgetYear,
     Initiative,
+    MonthlySpend,
     RealisedBenefit,
     Review,
     ReviewDecision,
@@ -65,6 +67,7 @@ class Command(BaseCommand):
             count = self._measurements(kpis, options["measurements_per_kpi"], rng, today)
             refresh_kpi_statuses(KPI.objects.all())
             self._benefits_and_reviews(initiatives, owners, rng, today)
+            self._spend(initiatives, rng, today)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Scale data: {len(orgs)} organisations, {len(initiatives)} initiatives, "
@@ -128,6 +131,26 @@ class Command(BaseCommand):
                 )
             )
         return Initiative._base_manager.bulk_create(rows, batch_size=BATCH)
+
+    def _spend(self, initiatives, rng, today):
+        """A budget for this year and last, and twelve months of spend, per initiative."""
+        budgets, months = [], []
+        this_month = today.replace(day=1)
+        for initiative in initiatives:
+            total = initiative.investment_budget
+            for year in (today.year - 1, today.year):
+                budgets.append(BudgetYear(initiative=initiative, year=year, amount_eur=total / 2))
+            month = this_month
+            for _ in range(12):
+                month = (month - timedelta(days=1)).replace(day=1)
+                amount = total / 24 * Decimal(rng.randrange(50, 150)) / 100
+                months.append(
+                    MonthlySpend(
+                        initiative=initiative, month=month, amount_eur=amount.quantize(Decimal(1))
+                    )
+                )
+        BudgetYear._base_manager.bulk_create(budgets, batch_size=BATCH)
+        MonthlySpend._base_manager.bulk_create(months, batch_size=BATCH)
 
     def _kpis(self, initiatives, per_initiative, owners, today):
         rows = []
