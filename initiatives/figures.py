@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.conf import settings
 
-from initiatives.models.planning import BenefitUnit
+from initiatives.models.planning import BenefitUnit, ValueStreamVersion
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,104 @@ def value_stream_figures(steps) -> ValueStreamFigures:
         automation_hours_per_month=automatable,
         automation_fte=automatable / per_fte_month,
     )
+
+
+@dataclass(frozen=True)
+class ValueStreamChange:
+    """A version's figures against the as-is baseline. Hours as a relative change (-0.4: 40 %
+    less); flow efficiency in percentage points as a share (0.03: three points better). None
+    where there is nothing to compare: the baseline has no such time, or no flow efficiency."""
+
+    lead_time: Decimal | None
+    processing: Decimal | None
+    waiting: Decimal | None
+    flow_efficiency_points: Decimal | None
+    manual_hours: Decimal | None
+
+
+@dataclass(frozen=True)
+class ValueStreamPoint:
+    """One version of the value stream in the comparison: what it is, when, and its figures."""
+
+    version: ValueStreamVersion
+    kind: str  # ValueStreamVersion.Kind
+    measured_on: date | None  # re-measurements only
+    steps: list
+    figures: ValueStreamFigures
+    change: ValueStreamChange | None  # vs the baseline; None for the baseline or without one
+
+    @property
+    def lead_time_hours(self) -> Decimal:
+        return self.figures.lead_time_hours
+
+    @property
+    def processing_hours(self) -> Decimal:
+        return self.figures.processing_hours
+
+    @property
+    def waiting_hours(self) -> Decimal:
+        return self.figures.waiting_hours
+
+    @property
+    def flow_efficiency(self) -> Decimal | None:
+        return self.figures.flow_efficiency
+
+    @property
+    def manual_hours_per_month(self) -> Decimal:
+        return self.figures.manual_hours_per_month
+
+
+KIND_ORDER = {
+    ValueStreamVersion.Kind.AS_IS: 0,
+    ValueStreamVersion.Kind.TO_BE: 1,
+    ValueStreamVersion.Kind.REMEASURE: 2,
+}
+
+
+def _relative(new: Decimal, old: Decimal) -> Decimal | None:
+    return (new - old) / old if old else None
+
+
+def _change(figures: ValueStreamFigures, baseline: ValueStreamFigures) -> ValueStreamChange:
+    points = (
+        figures.flow_efficiency - baseline.flow_efficiency
+        if figures.flow_efficiency is not None and baseline.flow_efficiency is not None
+        else None
+    )
+    return ValueStreamChange(
+        lead_time=_relative(figures.lead_time_hours, baseline.lead_time_hours),
+        processing=_relative(figures.processing_hours, baseline.processing_hours),
+        waiting=_relative(figures.waiting_hours, baseline.waiting_hours),
+        flow_efficiency_points=points,
+        manual_hours=_relative(figures.manual_hours_per_month, baseline.manual_hours_per_month),
+    )
+
+
+def value_stream_comparison(versions) -> list[ValueStreamPoint]:
+    """The versions of a value stream in reading order — as-is baseline, to-be design, then the
+    re-measurements by date — each with its figures and its change against the baseline.
+
+    Reads each version's `steps.all()`, so prefetch them for no queries at all.
+    """
+    ordered = sorted(
+        versions, key=lambda v: (KIND_ORDER[v.kind], v.measured_on or date.min, v.pk or 0)
+    )
+    baseline = None
+    points = []
+    for version in ordered:
+        steps = list(version.steps.all())
+        figures = value_stream_figures(steps)
+        if version.kind == ValueStreamVersion.Kind.AS_IS:
+            baseline = figures
+        change = (
+            _change(figures, baseline)
+            if baseline is not None and version.kind != ValueStreamVersion.Kind.AS_IS
+            else None
+        )
+        points.append(
+            ValueStreamPoint(version, version.kind, version.measured_on, steps, figures, change)
+        )
+    return points
 
 
 @dataclass(frozen=True)

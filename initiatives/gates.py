@@ -1,5 +1,10 @@
 """The gates between phases: each criterion is a small function that says in plain words what is
-missing. One mechanism for every phase; a phase's gate is the list registered for it."""
+missing. One mechanism for every phase; a phase's gate is the list registered for it.
+
+The initiative's own methods (`Initiative.gate()`, `pass_gate()`) call these rules, so this module
+never imports initiatives.models: a criterion reads the choices from the objects it is given
+(`review.Kind.MONTHLY`), never as copied strings.
+"""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -117,7 +122,7 @@ def kpi_in_core_value_area(initiative) -> CriterionResult:
 
 @criterion(phase=2)
 def one_accountable(initiative) -> CriterionResult:
-    count = sum(1 for r in initiative.responsibilities.all() if r.role == "accountable")
+    count = sum(1 for r in initiative.responsibilities.all() if r.role == r.Role.ACCOUNTABLE)
     if count == 1:
         missing = None
     elif count == 0:
@@ -131,7 +136,7 @@ def one_accountable(initiative) -> CriterionResult:
 
 @criterion(phase=2)
 def someone_responsible(initiative) -> CriterionResult:
-    found = any(r.role == "responsible" for r in initiative.responsibilities.all())
+    found = any(r.role == r.Role.RESPONSIBLE for r in initiative.responsibilities.all())
     missing = None if found else _("Name at least one person responsible for doing the work.")
     return _result(gettext_lazy("At least one responsible person"), missing)
 
@@ -199,7 +204,8 @@ AI_CHECKLIST = (
 
 @criterion(phase=3)
 def value_stream_mapped(initiative) -> CriterionResult:
-    count = len(initiative.steps.all())
+    # The baseline only: a to-be design or a re-measurement is not today's process.
+    count = len(initiative.as_is_steps())
     missing = (
         None
         if count >= 2
@@ -253,9 +259,10 @@ def freed_time_reallocated(initiative) -> CriterionResult:
 def monthly_review_to_continue(initiative) -> CriterionResult:
     # Only the latest monthly review counts: a later adjust, pause or stop voids an earlier
     # continue. Weekly team reviews are not leadership's decision and never void it.
-    monthly = [r for r in initiative.reviews.all() if r.kind == "monthly"]
+    monthly = [r for r in initiative.reviews.all() if r.kind == r.Kind.MONTHLY]
     latest = max(monthly, key=lambda r: (r.date, r.id), default=None)
-    if latest is not None and latest.decision in ("continue", "scale_up"):
+    going_on = (latest.Decision.CONTINUE, latest.Decision.SCALE_UP) if latest else ()
+    if latest is not None and latest.decision in going_on:
         missing = None
     elif latest is None:
         missing = _("Hold a monthly leadership review that decides to continue or to scale up.")

@@ -1,9 +1,11 @@
 """Forms for the content of phases 2–5."""
 
+import zoneinfo
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from initiatives.forms import people_in
 from initiatives.models import (
     Benefit,
     CommonPrinciple,
@@ -15,10 +17,11 @@ from initiatives.models import (
     Responsibility,
     Review,
     ValueStreamStep,
+    ValueStreamVersion,
 )
 from initiatives.models.planning import ShowsIn
 from metrics.models import KPI
-from organisations.models import Organisation
+from organisations.models import Organisation, people_in
 from renewal.forms import DateInput, NumberField, VersionedModelForm
 
 
@@ -153,15 +156,26 @@ class ValueStreamStepForm(PhaseItemForm):
             "automation_candidate",
         ]
 
+    def __init__(self, *args, stream_version=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stream_version = stream_version
+
     def save(self, commit=True):
+        # An edited step stays in its version; a new one goes into the version it is added to,
+        # the as-is baseline unless another is named.
         if self.instance.pk is None:
-            last = (
-                self.initiative.steps.order_by("-position")
-                .values_list("position", flat=True)
-                .first()
-            )
+            version = self.stream_version or ValueStreamVersion.as_is_for(self.initiative)
+            last = version.steps.order_by("-position").values_list("position", flat=True).first()
             self.instance.position = (last or 0) + 1
+            self.instance.stream_version = version
         return super().save(commit)
+
+
+class RemeasureForm(forms.Form):
+    """The date the real process was measured again, and what changed since."""
+
+    measured_on = forms.DateField(label=_("Measured on"), widget=DateInput)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
 class BenefitForm(PhaseItemForm):
@@ -267,8 +281,6 @@ class CadenceForm(VersionedModelForm):
         fields = ["weekly_review_weekday", "monthly_review_day", "review_time_zone"]
 
     def clean_review_time_zone(self):
-        import zoneinfo
-
         value = self.cleaned_data["review_time_zone"]
         try:
             zoneinfo.ZoneInfo(value)
@@ -297,8 +309,6 @@ class ReviewForm(forms.ModelForm):
         }
 
     def clean_date(self):
-        from django.utils import timezone
-
         date = self.cleaned_data["date"]
         if date > timezone.localdate():
             raise forms.ValidationError(

@@ -20,6 +20,17 @@ urlpatterns = [
     path("<int:pk>/items/<slug:kind>/<int:item_pk>/", views.item_form, name="item_edit"),
     path("<int:pk>/items/<slug:kind>/<int:item_pk>/delete/", views.item_delete, name="item_delete"),
     path("<int:pk>/steps/<int:item_pk>/move/<str:direction>/", views.step_move, name="step_move"),
+    path(
+        "<int:pk>/value-stream/<int:version_pk>/steps/new/",
+        views.item_form,
+        {"kind": "steps"},
+        name="version_step_create",
+    ),
+    path(
+        "<int:pk>/value-stream/start/<slug:kind>/",
+        views.value_stream_start,
+        name="value_stream_start",
+    ),
     path("<int:pk>/reviews/new/", views.review_create, name="review_create"),
     path("<int:pk>/reviews/<int:review_pk>/", views.review_detail, name="review"),
     path("<int:pk>/scale/", views.scale, name="scale"),

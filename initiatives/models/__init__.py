@@ -17,6 +17,7 @@ from initiatives.models.planning import (
     RealisedBenefit,
     Reallocation,
     ValueStreamStep,
+    ValueStreamVersion,
 )
 from initiatives.models.prerequisites import (
     CommonPrinciple,
@@ -49,5 +50,6 @@ __all__ = [
     "ReviewKPISnapshot",
     "State",
     "ValueStreamStep",
+    "ValueStreamVersion",
     "normalise_tags",
 ]

@@ -5,8 +5,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from initiatives.gates import evaluate_gate
 from organisations.models import Membership, User
-from renewal.audit import AuditedModel
+from renewal import policy
+from renewal.audit import AuditedModel, AuditedQuerySet
+from renewal.policy import Action
 
 
 class Phase(models.IntegerChoices):
@@ -47,8 +50,47 @@ WEEKDAYS = [
 ]
 
 
+def _funding_applications():
+    # Funding sits above this app and is never imported here: its applications are reached
+    # through the relation the funding app declares on the initiative (funding_applications).
+    return Initiative._meta.get_field("funding_applications").related_model._default_manager.all()
+
+
+class InitiativeQuerySet(AuditedQuerySet):
+    def visible_to(self, user, action: Action = Action.VIEW):
+        """The initiatives in which the user may do `action`: those of their organisations' subtrees
+        and, to read, those that applied to a funder where they are an officer (renewal.policy)."""
+        condition = policy.subtree_condition(user, action)
+        # Administrators read every initiative already.
+        if action == Action.VIEW and not user.is_superuser and policy.is_funding_officer(user):
+            applications = policy.officer_applications(user, _funding_applications())
+            condition |= models.Q(pk__in=applications.values("initiative_id"))
+        return self.filter(condition)
+
+    def applied_for_funding(self, applied: bool = True):
+        """With an application that left the draft stage, as funders see it (or, not applied:
+        without one)."""
+        applications = _funding_applications()
+        submitted = applications.exclude(state=applications.model.State.DRAFT)
+        condition = models.Q(pk__in=submitted.values("initiative_id"))
+        return self.filter(condition) if applied else self.exclude(condition)
+
+    def granted_funding(self):
+        """With a granted funding application."""
+        applications = _funding_applications()
+        granted = applications.filter(state=applications.model.State.GRANTED)
+        return self.filter(pk__in=granted.values("initiative_id"))
+
+    def get_for(self, user, pk, needs: Action = Action.VIEW) -> "Initiative":
+        """The initiative if the user may see it (else 404) and may do `needs` to it (else 403)."""
+        initiative = policy.get_or_404(self.select_related("organisation", "owner"), pk)
+        return policy.authorize(user, initiative, needs)
+
+
 class Initiative(AuditedModel):
     """A renewal effort owned by one organisation, moving through the five phases."""
+
+    objects = models.Manager.from_queryset(InitiativeQuerySet)()
 
     organisation = models.ForeignKey(
         "organisations.Organisation",
@@ -161,6 +203,10 @@ class Initiative(AuditedModel):
     def get_phase_url(self, phase: int):
         return reverse("initiatives:phase", args=[self.pk, phase])
 
+    def get_goals_url(self):
+        """Phase 1's page, where the KPIs and their measurements are kept."""
+        return self.get_phase_url(Phase.GOALS)
+
     @property
     def tag_list(self) -> list[str]:
         return [t for t in self.tags.split("|") if t]
@@ -170,9 +216,16 @@ class Initiative(AuditedModel):
         return self.state in (State.ACTIVE, State.ON_HOLD)
 
     def gate(self):
-        from initiatives.gates import evaluate_gate
-
         return evaluate_gate(self)
+
+    def as_is_steps(self) -> list:
+        """The steps of the as-is baseline: today's process as mapped in phase 3. Reads the
+        versions through `value_stream_versions.all()`, so a prefetch makes it free."""
+        as_is = self.value_stream_versions.model.Kind.AS_IS
+        for version in self.value_stream_versions.all():
+            if version.kind == as_is:
+                return list(version.steps.all())
+        return []
 
     def open_gate_request(self) -> "GateRequest | None":
         return self.gate_requests.filter(status=GateRequest.Status.OPEN).first()

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -18,9 +18,120 @@ from renewal.templatetags.renewal import number
 NON_NEGATIVE = [MinValueValidator(0)]
 
 
-class ValueStreamStep(PhaseItem):
-    """One step of today's process, in order, with its times per case and monthly volume."""
+class ValueStreamVersion(PhaseItem):
+    """One description of the initiative's process: the as-is baseline mapped in phase 3, the
+    to-be design, or a dated re-measurement of the real process once changes are in use.
 
+    Each holds its own steps, so the versions compare side by side (`value_stream_comparison`).
+    """
+
+    class Kind(models.TextChoices):
+        AS_IS = "as_is", _("As-is baseline")
+        TO_BE = "to_be", _("To-be design")
+        REMEASURE = "remeasure", _("Re-measurement")
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind)
+    measured_on = models.DateField(_("measured on"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    # Re-measuring the real process makes sense once changes are in use: from phase 4 on.
+    REMEASURE_FROM_PHASE = 4
+
+    class Meta:
+        verbose_name = _("value stream version")
+        verbose_name_plural = _("value stream versions")
+        ordering = ["id"]
+        default_related_name = "value_stream_versions"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiative", "kind"],
+                condition=models.Q(kind__in=["as_is", "to_be"]),
+                name="one_as_is_and_one_to_be_per_initiative",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="remeasure") | models.Q(measured_on__isnull=False),
+                name="a_remeasurement_is_dated",
+            ),
+        ]
+
+    def __str__(self):
+        if self.kind == self.Kind.REMEASURE:
+            return gettext("Re-measured on %(date)s") % {
+                "date": formats.date_format(self.measured_on, "SHORT_DATE_FORMAT")
+            }
+        return str(self.get_kind_display())
+
+    @property
+    def page_phase(self) -> int:
+        """The phase workspace the version is kept in: re-measurements belong to execution."""
+        return self.REMEASURE_FROM_PHASE if self.kind == self.Kind.REMEASURE else 3
+
+    @classmethod
+    def as_is_for(cls, initiative) -> "ValueStreamVersion":
+        version, _created = cls.objects.get_or_create(initiative=initiative, kind=cls.Kind.AS_IS)
+        return version
+
+    @classmethod
+    @transaction.atomic
+    def start(cls, initiative, kind: str, measured_on=None, note="") -> "ValueStreamVersion":
+        """Begin a to-be design (a copy of the as-is steps) or a re-measurement (a dated copy of
+        the latest measured steps: the newest re-measurement, else the baseline), to edit.
+
+        Raises ValidationError when the rules refuse: one to-be per initiative, and no
+        re-measurement before the changes are in use (phase 4) or without a date.
+        """
+        # Locked, so two people starting at once take turns and the copy is of settled steps.
+        type(initiative).objects.select_for_update().filter(pk=initiative.pk).first()
+        if kind == cls.Kind.TO_BE:
+            if cls.objects.filter(initiative=initiative, kind=kind).exists():
+                raise ValidationError(gettext("The to-be process is already described."))
+            source = cls.as_is_for(initiative)
+            measured_on = None
+        elif kind == cls.Kind.REMEASURE:
+            if initiative.phase < cls.REMEASURE_FROM_PHASE:
+                raise ValidationError(
+                    gettext(
+                        "The process is re-measured once the changes are in use, from phase 4 on."
+                    )
+                )
+            if measured_on is None:
+                raise ValidationError(gettext("Give the date the process was measured."))
+            source = cls.latest_measured(initiative)
+        else:
+            raise ValidationError(gettext("Only a to-be design or a re-measurement is started."))
+        version = cls.objects.create(
+            initiative=initiative, kind=kind, measured_on=measured_on, note=note
+        )
+        ValueStreamStep.objects.bulk_create(
+            ValueStreamStep(
+                initiative=initiative,
+                stream_version=version,
+                **{name: getattr(step, name) for name in ValueStreamStep.COPIED},
+            )
+            for step in source.steps.all()
+        )
+        return version
+
+    @classmethod
+    def latest_measured(cls, initiative) -> "ValueStreamVersion":
+        """The newest re-measurement (by date, then id), or the as-is baseline when none."""
+        latest = (
+            cls.objects.filter(initiative=initiative, kind=cls.Kind.REMEASURE)
+            .order_by("-measured_on", "-id")
+            .first()
+        )
+        return latest or cls.as_is_for(initiative)
+
+
+class ValueStreamStep(PhaseItem):
+    """One step of a version of the process, in order, with its times per case and monthly
+    volume. The as-is version's steps are today's process, which the 3→4 gate reads."""
+
+    stream_version = models.ForeignKey(
+        ValueStreamVersion,
+        verbose_name=_("value stream version"),
+        on_delete=models.CASCADE,
+    )
     position = models.PositiveIntegerField(_("position"), default=0)
     name = models.CharField(_("step"), max_length=200)
     actor = models.CharField(_("actor"), max_length=200, blank=True)
@@ -51,18 +162,37 @@ class ValueStreamStep(PhaseItem):
         return self.name
 
     MOVES = ("up", "down")
+    # What a new version copies from the one it starts from.
+    COPIED = (
+        "position",
+        "name",
+        "actor",
+        "processing_hours",
+        "waiting_hours",
+        "volume_per_month",
+        "manual",
+        "automation_candidate",
+    )
+
+    def save(self, *args, **kwargs):
+        # A step added without a version belongs to the baseline: the value stream of phase 3.
+        if self.stream_version_id is None:
+            self.stream_version = ValueStreamVersion.as_is_for(self.initiative)
+        super().save(*args, **kwargs)
 
     @transaction.atomic
     def move(self, direction: str) -> None:
         """Move one place up or down in the value stream, renumbering the steps 1..n.
 
-        The initiative's steps are locked first, so two people reordering at once take turns.
+        The version's steps are locked first, so two people reordering at once take turns.
         A step already first (or last) stays where it is.
         """
         if direction not in self.MOVES:
             raise ValueError(f"A step moves up or down, not {direction!r}.")
         steps = list(
-            ValueStreamStep.objects.filter(initiative_id=self.initiative_id).select_for_update()
+            ValueStreamStep.objects.filter(
+                stream_version_id=self.stream_version_id
+            ).select_for_update()
         )
         index = next((i for i, step in enumerate(steps) if step.pk == self.pk), None)
         if index is None:

@@ -12,7 +12,13 @@ from initiatives.views.core import (
     resume,
     stop,
 )
-from initiatives.views.phases import item_delete, item_form, section_edit, step_move
+from initiatives.views.phases import (
+    item_delete,
+    item_form,
+    section_edit,
+    step_move,
+    value_stream_start,
+)
 from initiatives.views.portfolio import portfolio, portfolio_export
 from initiatives.views.reviews import review_create, review_detail, scale
 from initiatives.views.spend import (
@@ -50,4 +56,5 @@ __all__ = [
     "spend_remove",
     "step_move",
     "stop",
+    "value_stream_start",
 ]

@@ -1,13 +1,12 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, prefetch_related_objects
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from initiatives.figures import benefit_totals, next_reviews, value_stream_figures
+from initiatives.charts import value_stream_chart
 from initiatives.forms import (
     GateDecisionForm,
     GateRequestForm,
@@ -15,28 +14,26 @@ from initiatives.forms import (
     MoveBackForm,
     StopForm,
 )
-from initiatives.history import history_page
 from initiatives.models import (
-    Benefit,
     GateError,
     GateRequest,
+    Initiative,
     Phase,
-    Reallocation,
-    Responsibility,
-    Review,
     State,
+    ValueStreamVersion,
 )
-from metrics.models import KPI, Measurement
-from metrics.status import kpi_status
+from initiatives.phase_forms import RemeasureForm
+from initiatives.workspace import build_workspace
 from metrics.views import kpi_card_context
 from renewal import policy
 from renewal.forms import save_or_show_conflict
+from renewal.history import history_page
 from renewal.policy import Action
 
 
 def initiative_list(request: HttpRequest) -> HttpResponse:
     initiatives = (
-        policy.initiatives_for(request.user)
+        Initiative.objects.visible_to(request.user)
         .select_related("organisation", "owner")
         .annotate(kpi_count=Count("kpis"))
         .order_by("organisation__path", "title")
@@ -44,7 +41,7 @@ def initiative_list(request: HttpRequest) -> HttpResponse:
     waiting = (
         GateRequest.objects.filter(
             status=GateRequest.Status.OPEN,
-            initiative__in=policy.initiatives_for(request.user, Action.DECIDE),
+            initiative__in=Initiative.objects.visible_to(request.user, Action.DECIDE),
         )
         .exclude(requested_by=request.user)
         .select_related("initiative__organisation", "requested_by")
@@ -73,7 +70,7 @@ def initiative_create(request: HttpRequest) -> HttpResponse:
 
 
 def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    initiative = policy.get_initiative(request.user, pk, Action.EDIT)
+    initiative = Initiative.objects.get_for(request.user, pk, Action.EDIT)
     form = InitiativeForm(request.POST or None, instance=initiative, user=request.user)
     if request.method == "POST" and form.is_valid() and save_or_show_conflict(form, initiative):
         messages.success(request, _("Changes saved."))
@@ -82,7 +79,7 @@ def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def initiative_detail(request: HttpRequest, pk: int, phase: int | None = None) -> HttpResponse:
-    initiative = policy.get_initiative(request.user, pk)
+    initiative = Initiative.objects.get_for(request.user, pk)
     shown = phase or initiative.phase
     if shown not in Phase.values:
         return redirect(initiative)
@@ -109,63 +106,49 @@ def initiative_detail(request: HttpRequest, pk: int, phase: int | None = None) -
 
 
 def workspace_context(request, initiative, shown: int) -> dict:
-    """What a phase workspace shows, loaded with a fixed number of queries.
-
-    Everything the gate criteria read is prefetched too, so evaluating the gate costs nothing.
-    """
-    prefetch_related_objects(
-        [initiative],
-        Prefetch(
-            "kpis",
-            queryset=KPI.objects.select_related("owner").prefetch_related(
-                Prefetch("measurements", queryset=Measurement.objects.order_by("-date")),
-                "milestones",
-            ),
-        ),
-        Prefetch("responsibilities", queryset=Responsibility.objects.select_related("user")),
-        "competences",
-        "datasets",
-        "principles",
-        "steps",
-        Prefetch(
-            "benefits",
-            queryset=Benefit.objects.select_related("owner").prefetch_related(
-                "kpis", "realisations"
-            ),
-        ),
-        Prefetch("reallocations", queryset=Reallocation.objects.select_related("benefit")),
-        Prefetch("reviews", queryset=Review.objects.select_related("recorded_by")),
-    )
+    """What a phase workspace shows: the initiative's workspace (`build_workspace`, which the PDF
+    reads too) and what this user may do in it."""
+    workspace = build_workspace(initiative)
     can_edit = policy.can(request.user, Action.EDIT, initiative) and initiative.is_open
-    kpis = initiative.kpis.all()
-    today = timezone.localdate()
-    benefits = initiative.benefits.all()
     return {
         "initiative": initiative,
+        "workspace": workspace,
         "shown_phase": shown,
         "workspace_template": f"initiatives/phases/phase_{shown}.html",
         "can_edit": can_edit,
         "can_decide": policy.can(request.user, Action.DECIDE, initiative) and initiative.is_open,
-        "kpi_cards": [kpi_card_context(kpi, can_edit, today=today) for kpi in kpis]
+        "kpi_cards": [
+            kpi_card_context(k.kpi, can_edit, today=workspace.today) for k in workspace.kpis
+        ]
         if shown == Phase.GOALS
         else [],
-        "kpi_statuses": [
-            {
-                "kpi": kpi,
-                "status": kpi_status(
-                    kpi, kpi.measurements.all(), today, kpi.milestones.all()
-                ).for_state(initiative.state),
-            }
-            for kpi in kpis
-        ]
-        if shown == Phase.EXECUTION
-        else [],
-        "value_stream": value_stream_figures(initiative.steps.all()),
-        "benefit_totals": benefit_totals(benefits),
-        "benefits": [b for b in benefits if not b.is_disbenefit],
-        "disbenefits": [b for b in benefits if b.is_disbenefit],
-        "next_reviews": next_reviews(initiative, today),
-        "follow_ups": initiative.follow_ups.all() if shown == 5 else [],
+        "kpi_statuses": workspace.kpis if shown == Phase.EXECUTION else [],
+        "value_stream": workspace.value_stream,
+        **_value_stream_context(workspace, can_edit, shown),
+        "benefit_totals": workspace.totals,
+        "benefit_rows": workspace.planned_benefits,
+        "benefits": [row.benefit for row in workspace.planned_benefits],
+        "disbenefits": [row.benefit for row in workspace.disbenefits],
+        "next_reviews": workspace.next_reviews,
+        "follow_ups": initiative.follow_ups.all() if shown == Phase.REALISATION else [],
+    }
+
+
+def _value_stream_context(workspace, can_edit: bool, shown: int) -> dict:
+    """The value stream's versions and their comparison, shown in phases 3 and 4."""
+    if shown not in (Phase.PLANNING, Phase.EXECUTION):
+        return {}
+    points = workspace.value_streams
+    initiative = workspace.initiative
+    return {
+        "as_is": workspace.value_stream_of(ValueStreamVersion.Kind.AS_IS),
+        "to_be": workspace.value_stream_of(ValueStreamVersion.Kind.TO_BE),
+        "remeasurements": workspace.remeasurements,
+        "value_stream_points": points,
+        "versions_after_baseline": [p for p in points if p.kind != ValueStreamVersion.Kind.AS_IS],
+        "value_stream_chart": value_stream_chart(points),
+        "can_remeasure": can_edit and initiative.phase >= ValueStreamVersion.REMEASURE_FROM_PHASE,
+        "remeasure_form": RemeasureForm(initial={"measured_on": workspace.today}),
     }
 
 
@@ -186,7 +169,7 @@ def _progress(initiative, shown):
 
 @require_POST
 def gate_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    initiative = policy.get_initiative(request.user, pk, Action.DECIDE)
+    initiative = Initiative.objects.get_for(request.user, pk, Action.DECIDE)
     form = GateDecisionForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -215,7 +198,7 @@ def gate_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 def gate_request(request: HttpRequest, pk: int) -> HttpResponse:
     """A team member (or a leader who wants another's eyes) asks for the gate decision."""
-    initiative = policy.get_initiative(request.user, pk, Action.REQUEST)
+    initiative = Initiative.objects.get_for(request.user, pk, Action.REQUEST)
     form = GateRequestForm(request.POST or None, prefix="gate")
     if request.method == "POST" and form.is_valid():
         try:
@@ -235,7 +218,7 @@ def gate_request(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def gate_request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    initiative = policy.get_initiative(request.user, pk, Action.REQUEST)
+    initiative = Initiative.objects.get_for(request.user, pk, Action.REQUEST)
     try:
         initiative.withdraw_gate_request(request.user)
         messages.success(request, _("Your request for a gate decision is withdrawn."))
@@ -246,7 +229,7 @@ def gate_request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def move_back(request: HttpRequest, pk: int) -> HttpResponse:
-    initiative = policy.get_initiative(request.user, pk, Action.DECIDE)
+    initiative = Initiative.objects.get_for(request.user, pk, Action.DECIDE)
     form = MoveBackForm(request.POST, initiative=initiative)
     if form.is_valid():
         try:
@@ -264,7 +247,7 @@ def move_back(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def stop(request: HttpRequest, pk: int) -> HttpResponse:
-    initiative = policy.get_initiative(request.user, pk, Action.DECIDE)
+    initiative = Initiative.objects.get_for(request.user, pk, Action.DECIDE)
     form = StopForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -278,7 +261,7 @@ def stop(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def resume(request: HttpRequest, pk: int) -> HttpResponse:
-    initiative = policy.get_initiative(request.user, pk, Action.DECIDE)
+    initiative = Initiative.objects.get_for(request.user, pk, Action.DECIDE)
     try:
         initiative.resume(request.user, request.POST.get("rationale", ""))
         messages.success(request, _("The initiative is active again."))
@@ -288,13 +271,13 @@ def resume(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def history(request: HttpRequest, pk: int) -> HttpResponse:
-    initiative = policy.get_initiative(request.user, pk)
+    initiative = Initiative.objects.get_for(request.user, pk)
     page = history_page(initiative, request.GET.get("page"))
     return render(request, "initiatives/history.html", {"initiative": initiative, "page": page})
 
 
 def decisions(request: HttpRequest, pk: int) -> HttpResponse:
-    initiative = policy.get_initiative(request.user, pk)
+    initiative = Initiative.objects.get_for(request.user, pk)
     rows = initiative.decisions.select_related("decided_by")
     return render(
         request, "initiatives/decisions.html", {"initiative": initiative, "decisions": rows}

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,10 +13,16 @@ from django_htmx.http import reswap, retarget
 
 from initiatives import phase_forms
 from initiatives.forms import ChangeStatementForm
-from initiatives.models import Phase, RealisedBenefit, ValueStreamStep
-from renewal import policy
+from initiatives.models import (
+    Initiative,
+    Phase,
+    RealisedBenefit,
+    ValueStreamStep,
+    ValueStreamVersion,
+)
+from initiatives.views.core import workspace_context
 from renewal.forms import save_or_show_conflict
-from renewal.policy import Action
+from renewal.policy import Action, get_or_404
 
 
 @dataclass(frozen=True)
@@ -103,27 +110,37 @@ def _kind(slug) -> ItemKind:
         raise Http404 from None
 
 
-def _back(initiative, kind: ItemKind):
-    return f"{initiative.get_phase_url(kind.phase)}#{kind.region}"
+def _back(initiative, kind: ItemKind, stream_version=None):
+    # A re-measurement is kept in the execution phase's workspace, the other items in their own.
+    phase = stream_version.page_phase if stream_version else kind.phase
+    return f"{initiative.get_phase_url(phase)}#{kind.region}"
 
 
 def _region_response(request, initiative, kind: ItemKind) -> HttpResponse:
     """For htmx: the phase workspace region that lists this kind of item, freshly loaded."""
-    from initiatives.views.core import workspace_context
-
     context = workspace_context(request, initiative, kind.phase)
     return render(request, f"initiatives/phases/phase_{kind.phase}.html#{kind.region}", context)
 
 
-def item_form(request: HttpRequest, pk: int, kind: str, item_pk: int | None = None) -> HttpResponse:
-    initiative = policy.get_initiative(request.user, pk, Action.EDIT)
+def item_form(
+    request: HttpRequest,
+    pk: int,
+    kind: str,
+    item_pk: int | None = None,
+    version_pk: int | None = None,
+) -> HttpResponse:
+    initiative = Initiative.objects.get_for(request.user, pk, Action.EDIT)
     kind = _kind(kind)
     item = None
     if item_pk is not None:
         item = kind.queryset(initiative).filter(pk=item_pk).first()
         if item is None:
             raise Http404
-    form = kind.form_class(request.POST or None, instance=item, initiative=initiative)
+    extra, stream_version = {}, getattr(item, "stream_version", None)
+    if version_pk is not None:  # a step added to a named version of the value stream
+        stream_version = get_or_404(initiative.value_stream_versions.all(), version_pk)
+        extra["stream_version"] = stream_version
+    form = kind.form_class(request.POST or None, instance=item, initiative=initiative, **extra)
     if request.method == "POST" and form.is_valid():
         if isinstance(form.instance, RealisedBenefit) and form.instance.pk is None:
             form.instance.recorded_by = request.user
@@ -131,14 +148,15 @@ def item_form(request: HttpRequest, pk: int, kind: str, item_pk: int | None = No
         if request.htmx:
             return _region_response(request, initiative, kind)
         messages.success(request, _("Saved."))
-        return redirect(_back(initiative, kind))
+        return redirect(_back(initiative, kind, stream_version))
     template = "initiatives/item_form.html#form" if request.htmx else "initiatives/item_form.html"
     context = {
         "form": form,
         "initiative": initiative,
         "kind": kind,
         "item": item,
-        "back": _back(initiative, kind),
+        "action": request.path,  # the form posts to where it was opened
+        "back": _back(initiative, kind, stream_version),
     }
     response = render(request, template, context)
     if request.htmx and request.method == "POST":
@@ -149,7 +167,7 @@ def item_form(request: HttpRequest, pk: int, kind: str, item_pk: int | None = No
 
 @require_POST
 def item_delete(request: HttpRequest, pk: int, kind: str, item_pk: int) -> HttpResponse:
-    initiative = policy.get_initiative(request.user, pk, Action.EDIT)
+    initiative = Initiative.objects.get_for(request.user, pk, Action.EDIT)
     kind = _kind(kind)
     item = kind.queryset(initiative).filter(pk=item_pk).first()
     if item is None:
@@ -158,13 +176,13 @@ def item_delete(request: HttpRequest, pk: int, kind: str, item_pk: int) -> HttpR
     if request.htmx:
         return _region_response(request, initiative, kind)
     messages.success(request, _("Removed."))
-    return redirect(_back(initiative, kind))
+    return redirect(_back(initiative, kind, getattr(item, "stream_version", None)))
 
 
 @require_POST
 def step_move(request: HttpRequest, pk: int, item_pk: int, direction: str) -> HttpResponse:
     """Move a value-stream step one place up or down, renumbering the steps 1..n."""
-    initiative = policy.get_initiative(request.user, pk, Action.EDIT)
+    initiative = Initiative.objects.get_for(request.user, pk, Action.EDIT)
     step = ValueStreamStep.objects.filter(initiative=initiative, pk=item_pk).first()
     if step is None or direction not in ValueStreamStep.MOVES:
         raise Http404
@@ -172,11 +190,44 @@ def step_move(request: HttpRequest, pk: int, item_pk: int, direction: str) -> Ht
     kind = ITEM_KINDS["steps"]
     if request.htmx:
         return _region_response(request, initiative, kind)
-    return redirect(_back(initiative, kind))
+    return redirect(_back(initiative, kind, step.stream_version))
+
+
+START_KINDS = {
+    "to-be": ValueStreamVersion.Kind.TO_BE,
+    "remeasure": ValueStreamVersion.Kind.REMEASURE,
+}
+
+
+@require_POST
+def value_stream_start(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """Describe the to-be process, or re-measure the real one: a copy of the steps to edit."""
+    initiative = Initiative.objects.get_for(request.user, pk, Action.EDIT)
+    if kind not in START_KINDS:
+        raise Http404
+    kind = START_KINDS[kind]
+    form = phase_forms.RemeasureForm(request.POST)
+    back = initiative.get_phase_url(
+        ValueStreamVersion.REMEASURE_FROM_PHASE if kind == ValueStreamVersion.Kind.REMEASURE else 3
+    )
+    if kind == ValueStreamVersion.Kind.REMEASURE and not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect(f"{back}#value-stream")
+    data = form.cleaned_data if kind == ValueStreamVersion.Kind.REMEASURE else {}
+    try:
+        version = ValueStreamVersion.start(
+            initiative, kind, measured_on=data.get("measured_on"), note=data.get("note", "")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(f"{back}#value-stream")
+    messages.success(request, _("Copied the steps. Edit them to describe this version."))
+    return redirect(f"{back}#value-stream-{version.pk}")
 
 
 def section_edit(request: HttpRequest, pk: int, section: str) -> HttpResponse:
-    initiative = policy.get_initiative(request.user, pk, Action.EDIT)
+    initiative = Initiative.objects.get_for(request.user, pk, Action.EDIT)
     if section not in SECTIONS:
         raise Http404
     form_class, phase, title = SECTIONS[section]

@@ -40,6 +40,28 @@ def percent(value, decimal_pos=0):
     return f"{formats.number_format(round(share, int(decimal_pos)), int(decimal_pos), use_l10n=True)}\u00a0%"
 
 
+def _signed(value: Decimal, decimal_pos: int) -> str:
+    rounded = round(Decimal(value) * 100, decimal_pos)
+    text = formats.number_format(abs(rounded), decimal_pos, use_l10n=True)
+    return f"{'+' if rounded > 0 else '\u2212' if rounded < 0 else ''}{text}"
+
+
+@register.filter
+def signed_percent(value, decimal_pos=0):
+    """A relative change, signed, in the reader's locale: -0.4 → −40 %, 0.05 → +5 %."""
+    if value in (None, ""):
+        return "—"
+    return f"{_signed(value, int(decimal_pos))}\u00a0%"
+
+
+@register.filter
+def signed_points(value, decimal_pos=0):
+    """A change of a 0–1 share in percentage points, signed, without the unit: 0.05 → +5."""
+    if value in (None, ""):
+        return "—"
+    return _signed(value, int(decimal_pos))
+
+
 @register.simple_tag
 def plotly_locale():
     """Plotly's toolbar words and number and date formats in the reader's language, as a JSON

@@ -964,7 +964,8 @@ def test_scaling_records_the_follow_up_and_each_copied_kpi_and_benefit_once(
 
 # Query ceiling ---------------------------------------------------------------------------------------
 
-QUERY_CEILING = 21
+# 22: the value stream's versions are one query of their own, their steps still one in all.
+QUERY_CEILING = 22
 
 
 def fill(initiative, n: int, leader, member):
