@@ -8,7 +8,8 @@ def steps_into_the_as_is_version(apps, schema_editor):
     """Every existing step is the as-is baseline of its initiative's value stream."""
     Version = apps.get_model("initiatives", "ValueStreamVersion")
     Step = apps.get_model("initiatives", "ValueStreamStep")
-    initiative_ids = Step.objects.values_list("initiative_id", flat=True).distinct()
+    # order_by(): the steps' default ordering would make distinct() see every step apart.
+    initiative_ids = Step.objects.order_by().values_list("initiative_id", flat=True).distinct()
     for initiative_id in initiative_ids:
         version = Version.objects.create(initiative_id=initiative_id, kind="as_is")
         Step.objects.filter(initiative_id=initiative_id).update(stream_version=version)

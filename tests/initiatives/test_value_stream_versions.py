@@ -75,7 +75,12 @@ def test_the_comparison_reads_baseline_design_then_re_measurements_by_date():
     later = Version(Kind.REMEASURE, [step(2, 20)], date(2027, 3, 1), pk=4)
     earlier = Version(Kind.REMEASURE, [step(3, 50)], date(2026, 11, 1), pk=5)
     points = value_stream_comparison(
-        [later, Version(Kind.TO_BE, [step(2, 10)], pk=3), earlier, Version(Kind.AS_IS, [step(4, 96)])]
+        [
+            later,
+            Version(Kind.TO_BE, [step(2, 10)], pk=3),
+            earlier,
+            Version(Kind.AS_IS, [step(4, 96)]),
+        ]
     )
 
     assert [(p.kind, p.measured_on) for p in points] == [
@@ -313,3 +318,62 @@ def test_the_comparison_table_shows_each_version_and_its_change_in_the_readers_l
     assert "\u221230\u00a0%" in table  # processing
     assertContains(response, 'data-figure="figure-value-stream"')
     assertContains(response, 'id="figure-value-stream"')
+
+
+def test_the_phase_page_takes_the_same_queries_however_many_versions(
+    member_client, in_execution, make_initiative, agency_a, leader, member
+):
+    def queries(initiative):
+        member_client.get(initiative.get_phase_url(4))  # warm the session and the caches
+        with CaptureQueriesContext(connection) as context:
+            assert member_client.get(initiative.get_phase_url(4)).status_code == 200
+        return len(context)
+
+    other = put_in_phase(make_initiative(agency_a, leader, team=[member], title="Other"), 4)
+    for i in range(1, 4):
+        make_step(other, i, f"Step {i}")
+    ValueStreamVersion.start(other, Kind.TO_BE)
+    for month in (9, 10, 11):
+        ValueStreamVersion.start(other, Kind.REMEASURE, measured_on=date(2026, month, 1))
+    ValueStreamVersion.as_is_for(in_execution)
+
+    assert queries(in_execution) == queries(other)
+
+
+# The data migration -----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_puts_every_existing_step_in_its_initiatives_as_is_version():
+    executor = MigrationExecutor(connection)
+    before, after = (
+        ("initiatives", "0005_budget_and_spend"),
+        ("initiatives", "0006_value_stream_versions"),
+    )
+    executor.migrate([before])
+    apps = executor.loader.project_state([before]).apps
+    Organisation = apps.get_model("organisations", "Organisation")
+    Initiative = apps.get_model("initiatives", "Initiative")
+    Step = apps.get_model("initiatives", "ValueStreamStep")
+    User = apps.get_model("organisations", "User")
+    owner = User.objects.create(username="owner")
+    organisation = Organisation.objects.create(name="Agency", path="0001.")
+    mapped, _empty = (
+        Initiative.objects.create(organisation=organisation, owner=owner, title=title)
+        for title in "AB"
+    )
+    for position in (1, 2):
+        Step.objects.create(
+            initiative=mapped, position=position, name=f"Step {position}", processing_hours=1
+        )
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([after])
+    apps = executor.loader.project_state([after]).apps
+    Version = apps.get_model("initiatives", "ValueStreamVersion")
+    Step = apps.get_model("initiatives", "ValueStreamStep")
+
+    (version,) = Version.objects.all()
+    assert (version.initiative_id, version.kind) == (mapped.pk, "as_is")
+    assert list(Step.objects.values_list("stream_version_id", flat=True)) == [version.pk] * 2
+    MigrationExecutor(connection).migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
