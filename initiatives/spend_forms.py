@@ -33,6 +33,8 @@ class BudgetYearForm(VersionedModelForm):
         fields = ["year", "amount_eur"]
 
     def __init__(self, *args, initiative, **kwargs):
+        # Its own ids: the page holds this form and the month's, both with an amount field.
+        kwargs.setdefault("auto_id", "id_year_%s")
         super().__init__(*args, **kwargs)
         self.instance.initiative = initiative
         self.fields["year"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})

@@ -124,6 +124,25 @@ def test_phase_1_measurement_error(page: Page, axe, login, server_url):
     assert_accessible(page, axe, "the Phase 1 workspace with a measurement error")
 
 
+def test_budget_and_spend_page_with_chart_and_an_error(
+    page: Page, axe, login, server_url, browser_problems
+):
+    login(page, "member")
+    page.goto(f"{server_url}/initiatives/{initiative_pk(WITH_KPIS)}/spend/")
+    expect(page.get_by_role("heading", level=1, name="Budget and spend")).to_be_visible()
+    wait_for_charts(page)
+    assert_accessible(page, axe, "the budget and spend page")
+    form = page.locator("#month-form")
+    form.locator("#id_month").fill("2999-01")
+    form.locator("#id_amount_eur").fill("-1")
+    form.get_by_role("button", name="Save spend").click()
+    expect(page.get_by_text("Spend cannot be recorded for a future month.")).to_be_visible()
+    assert_accessible(page, axe, "the budget and spend page with errors")
+    page.goto(f"{server_url}/initiatives/{initiative_pk(WITH_KPIS)}/spend/import/")
+    assert_accessible(page, axe, "the spend import page")
+    assert not [p for p in browser_problems if "400" not in p], "\n".join(browser_problems)
+
+
 def test_history_page(page: Page, axe, login, server_url, browser_problems):
     login(page, "leader")
     page.goto(f"{server_url}/initiatives/{initiative_pk(WITH_KPIS)}/history/")
@@ -142,4 +161,79 @@ def test_new_initiative_form_with_errors(page: Page, axe, login, server_url, bro
     expect(page.get_by_role("alert")).to_contain_text("Please correct the fields marked below")
     expect(page.locator(".field--error").first).to_be_visible()
     assert_accessible(page, axe, "the new-initiative form with validation errors")
+    assert not browser_problems, "\n".join(browser_problems)
+
+
+ASKED = "Automated completeness check for permit applications"  # the demo's open gate request
+
+
+@pytest.mark.parametrize("username", ["member", "leader"])
+def test_initiative_page_with_an_open_gate_request(
+    page: Page, axe, login, server_url, browser_problems, username
+):
+    login(page, username)
+    page.goto(f"{server_url}/initiatives/{initiative_pk(ASKED)}/")
+    expect(page.get_by_role("region", name="Gate to phase 4")).to_contain_text(
+        "asked for a decision"
+    )
+    assert_accessible(page, axe, f"an initiative with an open gate request as {username}")
+    assert not browser_problems, "\n".join(browser_problems)
+
+
+def test_gate_request_form_with_an_error(page: Page, axe, login, server_url):
+    login(page, "member")
+    page.goto(f"{server_url}/initiatives/{initiative_pk(WITH_KPIS)}/gate/request/")
+    page.get_by_role("button", name="Ask for a decision").click()
+    expect(page.get_by_text("Write a short note").first).to_be_visible()
+    assert_accessible(page, axe, "the gate request form with an error")
+
+
+def test_kpi_page_and_its_correction_forms(page: Page, axe, login, server_url, browser_problems):
+    login(page, "member")
+    kpi = Initiative.objects.get(title=WITH_KPIS).kpis.order_by("pk").first()
+    page.goto(f"{server_url}/kpis/{kpi.pk}/")
+    expect(page.get_by_role("heading", level=1, name=kpi.name)).to_be_visible()
+    wait_for_charts(page)
+    assert_accessible(page, axe, "the KPI page")
+
+    page.get_by_role("region", name="All measurements").get_by_role(
+        "link", name=re.compile("^Correct")
+    ).first.click()
+    page.get_by_label(re.compile(r"^Value")).fill("1e6")
+    page.get_by_role("button", name="Save the correction").click()
+    expect(page.get_by_text("exponent notation").first).to_be_visible()
+    assert_accessible(page, axe, "the measurement correction form with errors")
+
+    page.goto(f"{server_url}/kpis/{kpi.pk}/")
+    page.get_by_role("region", name="All measurements").get_by_role(
+        "link", name=re.compile("^Withdraw")
+    ).first.click()
+    page.get_by_role("button", name="Withdraw the measurement").click()
+    expect(page.get_by_text("Say why the measurement").first).to_be_visible()
+    assert_accessible(page, axe, "the measurement withdrawal form with an error")
+    assert not [p for p in browser_problems if "HTTP 4" not in p], "\n".join(browser_problems)
+
+
+def test_an_implausible_value_asks_for_confirmation_accessibly(page: Page, axe, login, server_url):
+    login(page, "member")
+    page.goto(f"{server_url}/initiatives/{initiative_pk(WITH_KPIS)}/phase/1/")
+    card = page.locator("article.kpi-card").first
+    card.get_by_label(re.compile(r"^Value")).fill("999999")
+    card.get_by_role("button", name="Add", exact=True).click()
+    expect(card.get_by_label("The value is right: save it anyway")).to_be_visible()
+    wait_for_charts(page)
+    assert_accessible(page, axe, "a KPI card asking to confirm a surprising value")
+
+
+@pytest.mark.parametrize("phase", [3, 4])
+def test_the_value_stream_measured_again(
+    page: Page, axe, login, server_url, browser_problems, phase
+):
+    """Baseline, to-be design and re-measurement with the comparison chart and table, and the
+    re-measure form, as a team member edits them."""
+    login(page, "member")
+    page.goto(f"{server_url}/initiatives/{initiative_pk(WITH_KPIS)}/phase/{phase}/")
+    expect(page.locator("#value-stream-comparison-table tbody tr")).to_have_count(3)
+    wait_for_charts(page)
+    assert_accessible(page, axe, f"the value stream versions in phase {phase}")
     assert not browser_problems, "\n".join(browser_problems)
