@@ -54,7 +54,7 @@ from metrics.measurements import (
     recent_values,
     write_measurements,
 )
-from metrics.models import Measurement
+from metrics.models import KPI, Measurement
 from metrics.status import CLOSED_STATES, ShownStatus, is_overdue, kpi_status, shown_status
 from organisations.models import Membership
 from renewal import policy
@@ -262,6 +262,18 @@ def _initiative(request, row) -> dict:
         "spent_eur": float(row.spent_eur),
         "next_review": row.next_review,
         "overdue": row.overdue,
+        "verdict": row.verdict,
+        "signals": [
+            {
+                "code": s.code,
+                "label": s.label,
+                "severity": s.severity,
+                "evidence": s.evidence,
+                "advice": s.advice,
+            }
+            for s in row.signals
+        ],
+        "days_in_phase": row.days_in_phase,
         "url": request.build_absolute_uri(i.get_absolute_url()),
     }
 
@@ -373,7 +385,7 @@ def initiative_list(request, filters: Query[InitiativeFilters]):
     summary="Read an initiative with its figures and KPIs",
 )
 def initiative_detail(request, initiative_id: Path[Id]):
-    initiative = policy.get_initiative(request.user, initiative_id)
+    initiative = Initiative.objects.get_for(request.user, initiative_id)
     today = timezone.localdate()
     initiatives = Initiative.objects.filter(pk=initiative.pk).select_related(
         "organisation", "owner"
@@ -397,7 +409,7 @@ def initiative_detail(request, initiative_id: Path[Id]):
 )
 def kpi_list(request, filters: Query[KPIFilters]):
     kpis = (
-        policy.kpis_for(request.user)
+        KPI.objects.visible_to(request.user)
         .select_related("owner", "initiative")
         .order_by("initiative_id", "id")
     )
@@ -420,7 +432,7 @@ def kpi_list(request, filters: Query[KPIFilters]):
     summary="Read a KPI with its status, plan and projection",
 )
 def kpi_detail(request, kpi_id: Path[Id]):
-    kpi = policy.get_kpi(request.user, kpi_id)
+    kpi = KPI.objects.get_for(request.user, kpi_id)
     today = timezone.localdate()
     milestones = list(kpi.milestones.all())
     status = kpi_status(kpi, list(kpi.measurements.all()), on=today, milestones=milestones)
@@ -447,7 +459,7 @@ def kpi_detail(request, kpi_id: Path[Id]):
     summary="List a KPI's measurements, newest first",
 )
 def measurement_list(request, kpi_id: Path[Id], filters: Query[MeasurementFilters]):
-    kpi = policy.get_kpi(request.user, kpi_id)
+    kpi = KPI.objects.get_for(request.user, kpi_id)
     measurements = kpi.measurements.select_related("entered_by").order_by("-date")
     if filters.date_from:
         measurements = measurements.filter(date__gte=filters.date_from)
@@ -498,7 +510,7 @@ def _unusual(items: list[Item]) -> dict:
 )
 def measurement_record(request, kpi_id: Path[Id], payload: MeasurementIn):
     require_write(request)
-    kpi = policy.get_kpi(request.user, kpi_id, Action.EDIT)
+    kpi = KPI.objects.get_for(request.user, kpi_id, Action.EDIT)
     if errors := _measurement_errors(["body"], kpi, payload, timezone.localdate()):
         raise APIError(422, _("The request is not valid. Nothing was stored."), errors)
     item = Item(kpi, payload.date, payload.value, payload.note)
@@ -525,7 +537,7 @@ def measurement_batch(request, payload: BatchIn):
     require_write(request)
     user, today = request.user, timezone.localdate()
     ids = sorted({item.kpi for item in payload.measurements})
-    kpis = policy.kpis_for(user).select_related("initiative__organisation").in_bulk(ids)
+    kpis = KPI.objects.visible_to(user).select_related("initiative__organisation").in_bulk(ids)
     errors, items, first = [], [], {}
     for index, entry in enumerate(payload.measurements):
         loc = ["body", "measurements", index]

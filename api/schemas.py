@@ -97,6 +97,17 @@ class OrganisationOut(Schema):
     name: str
 
 
+class SignalOut(Schema):
+    code: str = Field(
+        description="money_no_change, digitised_not_renewed, freed_time_not_moved, "
+        "not_in_budget, nobody_owns_it, continuing_despite_failing or stuck."
+    )
+    label: str
+    severity: Literal["stop", "fix"]
+    evidence: str = Field(description="Why it fires, in one sentence in the caller's language.")
+    advice: str
+
+
 class InitiativeOut(Schema):
     id: int
     title: str
@@ -129,6 +140,14 @@ class InitiativeOut(Schema):
     spent_eur: float = Field(description="The spend recorded to date, all months.")
     next_review: dt.date | None
     overdue: bool = Field(description="A KPI measurement or a monthly review is overdue.")
+    verdict: Literal["stop", "fix", "scale"] | None = Field(
+        None,
+        description="The paradox radar's verdict: a stop candidate, needs fixing, ready to scale.",
+    )
+    signals: list[SignalOut] = Field(
+        default_factory=list, description="The paradox signals that fire, with their evidence."
+    )
+    days_in_phase: int | None = None
     url: str = Field(description="The initiative's page in Renewal.")
 
 

@@ -122,18 +122,37 @@ def benefits_over_time(planned: dict, realised: dict, url) -> dict:
     }
 
 
+LABELLED_POINTS = 40
+
+
+def _plain(text: str) -> str:
+    """Plotly reads <a>, <b> and the like in labels as markup: a title must stay text."""
+    return text.replace("<", "‹").replace(">", "›")
+
+
+def _short_title(title: str, length: int = 28) -> str:
+    title = _plain(title)
+    return title if len(title) <= length else title[: length - 1].rstrip() + "…"
+
+
 def investment_vs_realised(portfolio) -> dict:
     """Each initiative by what it has spent and what it has realised; the hover adds the plan."""
     rows = [r for r in portfolio.rows if r.spent_eur or r.budget_eur]
     detail = reverse("initiatives:detail", args=[0]).replace("/0/", "/{}/")
+    # Each point says which initiative it is; in a crowded chart, those the radar names.
+    labelled = len(rows) <= LABELLED_POINTS
+    labels = [_short_title(r.initiative.title) if labelled or r.verdict else "" for r in rows]
     return {
         "data": [
             {
                 "type": "scatter",
-                "mode": "markers",
+                "mode": "markers+text",
+                "textposition": "top center",
+                "textfont": {"size": 11},
+                "texttemplate": labels,
                 "x": [float(r.spent_eur) for r in rows],
                 "y": [float(r.realised_eur) for r in rows],
-                "text": [r.initiative.title for r in rows],
+                "text": [_plain(r.initiative.title) for r in rows],
                 "meta": [float(r.budget_eur) for r in rows],
                 "customdata": [detail.format(r.initiative.pk) for r in rows],
                 "marker": {"color": [STATUS_COLOURS[r.kpi_status] for r in rows], "size": 10},

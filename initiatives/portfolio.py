@@ -23,10 +23,19 @@ from initiatives.figures import next_reviews
 from initiatives.models import (
     Benefit,
     BenefitUnit,
+    Initiative,
     Phase,
     RealisedBenefit,
     Review,
     State,
+)
+from initiatives.radar import Radar, radar_for
+from initiatives.signals import (
+    LABELS,
+    NEEDS_FIXING,
+    READY_TO_SCALE,
+    STOP_CANDIDATE,
+    VERDICT_LABELS,
 )
 from initiatives.spend import budgets_by_initiative, planned_total, spent_by_initiative
 from metrics.models import KPI
@@ -34,8 +43,6 @@ from metrics.status import ALLOWED_AGE_DAYS, CLOSED_STATES, ShownStatus, Status,
 from renewal import policy
 
 PAGE_SIZE = 50
-# An initiative "has applied" once an application left the draft stage, as funders see it.
-APPLIED_STATES = ("submitted", "in_review", "granted", "rejected", "withdrawn")
 PORTFOLIO_FIELDS = (
     "title",
     "organisation",
@@ -45,6 +52,7 @@ PORTFOLIO_FIELDS = (
     "tags",
     "weekly_review_weekday",
     "monthly_review_day",
+    "created_at",
 )
 # Worst first: an initiative's KPI status is its worst KPI's.
 STATUS_ORDER = [Status.OFF_TRACK, Status.AT_RISK, Status.ON_TRACK, Status.NO_DATA, Status.NO_PLAN]
@@ -63,7 +71,11 @@ SORTS = {
     "investment": lambda r: r.budget_eur,
     "spent": lambda r: r.spent_eur,
     "next_review": lambda r: r.next_review or date.max,
+    "signals": lambda r: (VERDICT_ORDER.index(r.verdict), len(r.signals)),
+    "days_in_phase": lambda r: r.days_in_phase or 0,
 }
+# Stop candidates first, then those needing a fix, ready to scale, and the rest.
+VERDICT_ORDER = [READY_TO_SCALE, None, NEEDS_FIXING, STOP_CANDIDATE]
 
 
 class PortfolioFilterForm(forms.Form):
@@ -96,6 +108,16 @@ class PortfolioFilterForm(forms.Form):
         ],
     )
     tag = forms.CharField(label=_("Tag"), required=False, max_length=100)
+    signal = forms.ChoiceField(
+        label=_("Paradox signal"),
+        required=False,
+        choices=[("", _("All")), ("any", _("Any signal")), *LABELS.items()],
+    )
+    verdict = forms.ChoiceField(
+        label=_("Stop, fix or scale"),
+        required=False,
+        choices=[("", _("All")), *VERDICT_LABELS.items()],
+    )
     # Year 0 or month 13 would reach the database as an impossible date: a 500, not a filter.
     benefit_month = forms.RegexField(
         label=_("Benefit expected in month"),
@@ -116,6 +138,8 @@ class PortfolioFilterForm(forms.Form):
             ("-investment", _("Planned budget, largest first")),
             ("-spent", _("Spent, largest first")),
             ("next_review", _("Next review, soonest first")),
+            ("-signals", _("Stop candidates first")),
+            ("-days_in_phase", _("Longest in its phase first")),
         ],
     )
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
@@ -143,6 +167,23 @@ class Row:
     # EUR by month ("2027-03"): planned by the benefits' expected month, realised by its date.
     planned_eur_by_month: Counter = field(default_factory=Counter)
     realised_eur_by_month: Counter = field(default_factory=Counter)
+    # The paradox radar: signals with their evidence, and the stop/fix/scale verdict.
+    radar: Radar | None = None
+
+    @property
+    def signals(self) -> list:
+        return self.radar.signals if self.radar else []
+
+    @property
+    def verdict(self) -> str | None:
+        return self.radar.verdict if self.radar else None
+
+    @property
+    def days_in_phase(self) -> int | None:
+        since = self.radar.facts.phase_since if self.radar else None
+        return (self.radar_today - since).days if since else None
+
+    radar_today: date | None = None
 
     @property
     def kpi_status_label(self):
@@ -187,6 +228,20 @@ class Portfolio:
             realised.update(r.realised_eur_by_month)
         return dict(planned), dict(realised)
 
+    def stop_fix_scale(self) -> dict[str, list[Row]]:
+        """The ranked candidates: stop (most stop signals, then most spent, first), fix (most
+        signals first) and scale (most of the planned benefit realised first)."""
+        groups = {STOP_CANDIDATE: [], NEEDS_FIXING: [], READY_TO_SCALE: []}
+        for row in self.rows:
+            if row.verdict in groups:
+                groups[row.verdict].append(row)
+        groups[STOP_CANDIDATE].sort(
+            key=lambda r: (-sum(s.severity == "stop" for s in r.signals), -r.spent_eur)
+        )
+        groups[NEEDS_FIXING].sort(key=lambda r: (-len(r.signals), -r.spent_eur))
+        groups[READY_TO_SCALE].sort(key=lambda r: -r.realised_eur)
+        return groups
+
     def phase_counts(self) -> list[tuple[int, str, int]]:
         counts = Counter(r.initiative.phase for r in self.rows)
         return [(p.value, p.label, counts.get(p.value, 0)) for p in Phase]
@@ -205,9 +260,15 @@ def build_portfolio(user, params, today: date | None = None) -> Portfolio:
     today = today or timezone.localdate()
     form = PortfolioFilterForm(params, user=user)
     cleaned = form.cleaned_data if form.is_valid() else {}
-    result = portfolio_rows(_filtered(policy.initiatives_for(user), cleaned), today)
+    result = portfolio_rows(_filtered(Initiative.objects.visible_to(user), cleaned), today)
     if cleaned.get("kpi_status"):
         result = [r for r in result if r.kpi_status == cleaned["kpi_status"]]
+    if cleaned.get("signal") == "any":
+        result = [r for r in result if r.signals]
+    elif cleaned.get("signal"):
+        result = [r for r in result if cleaned["signal"] in r.radar.codes]
+    if cleaned.get("verdict"):
+        result = [r for r in result if r.verdict == cleaned["verdict"]]
     sort = cleaned.get("sort") or "title"
     result.sort(key=SORTS[sort.lstrip("-")], reverse=sort.startswith("-"))
     return Portfolio(result, form, today)
@@ -224,7 +285,15 @@ def portfolio_rows(initiatives, today: date) -> list[Row]:
         _add_benefits(rows, initiatives)
         _add_spend(rows, initiatives)
         _add_reviews(rows, initiatives, today)
+        _add_radar(rows, initiatives, today)
     return list(rows.values())
+
+
+def _add_radar(rows, initiatives, today):
+    overdue = {pk: (r.overdue_measurements, r.review_overdue) for pk, r in rows.items()}
+    found = radar_for([r.initiative for r in rows.values()], today, overdue, scope=initiatives)
+    for pk, row in rows.items():
+        row.radar, row.radar_today = found[pk], today
 
 
 def _filtered(queryset, cleaned):
@@ -239,13 +308,10 @@ def _filtered(queryset, cleaned):
     if cleaned.get("state"):
         queryset = queryset.filter(state=cleaned["state"])
     if cleaned.get("funding"):
-        submitted = Q(funding_applications__state__in=APPLIED_STATES)
-        if cleaned["funding"] == "applied":
-            queryset = queryset.filter(submitted).distinct()
-        elif cleaned["funding"] == "granted":
-            queryset = queryset.filter(funding_applications__state="granted").distinct()
+        if cleaned["funding"] == "granted":
+            queryset = queryset.granted_funding()
         else:
-            queryset = queryset.exclude(submitted)
+            queryset = queryset.applied_for_funding(cleaned["funding"] == "applied")
     if cleaned.get("tag"):
         queryset = queryset.filter(tags__icontains=f"|{cleaned['tag'].strip()}|")
     if cleaned.get("q"):

@@ -53,16 +53,19 @@ class Radar:
         return [s.code for s in self.signals]
 
 
-def radar_for(initiatives, today: date, overdue: dict | None = None) -> dict[int, Radar]:
+def radar_for(
+    initiatives, today: date, overdue: dict | None = None, scope=None
+) -> dict[int, Radar]:
     """Radar for each initiative (objects with pk, state, phase, created_at), keyed by pk.
 
     `overdue` maps pk → (overdue measurements, review overdue) when the caller has computed
-    them already (the portfolio has); otherwise nothing counts as overdue.
+    them already (the portfolio has); otherwise nothing counts as overdue. `scope`, a queryset
+    of the same initiatives' pks, keeps the queries' IN lists short for a large portfolio.
     """
     by_pk = {i.pk: i for i in initiatives}
-    ids = list(by_pk)
-    if not ids:
+    if not by_pk:
         return {}
+    ids = scope if scope is not None else list(by_pk)
     facts = {
         pk: rules.Facts(
             state=i.state,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from initiatives import charts
 from initiatives.portfolio import SHOWN_STATUS_ORDER, build_portfolio
+from initiatives.signals import NEEDS_FIXING, READY_TO_SCALE, STOP_CANDIDATE, VERDICT_LABELS
 from metrics.status import ShownStatus
 from renewal.exports import table_response
 
@@ -61,6 +62,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
             "benefits": charts.benefits_over_time(planned, realised, url),
             "investment": charts.investment_vs_realised(data),
         },
+        "stop_fix_scale": _stop_fix_scale(data, url),
         "export_query": request.GET.urlencode(),
         "sort_url": url,
     }
@@ -68,6 +70,25 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         "initiatives/portfolio.html#results" if request.htmx else "initiatives/portfolio.html"
     )
     return render(request, template, context)
+
+
+RADAR_SHOWN = 5
+
+
+def _stop_fix_scale(data, url) -> list[dict]:
+    """The ranked panel the portfolio opens with: a few of each, the rest one click away."""
+    groups = data.stop_fix_scale()
+    return [
+        {
+            "verdict": verdict,
+            "label": VERDICT_LABELS[verdict],
+            "rows": groups[verdict][:RADAR_SHOWN],
+            "more": max(0, len(groups[verdict]) - RADAR_SHOWN),
+            "count": len(groups[verdict]),
+            "all_url": url(verdict=verdict, page=None),
+        }
+        for verdict in (STOP_CANDIDATE, NEEDS_FIXING, READY_TO_SCALE)
+    ]
 
 
 def _status_rows(data, url):
@@ -102,6 +123,9 @@ def _export_rows(data):
         _("Spent (EUR)"),
         _("Next review"),
         _("Overdue"),
+        _("Stop, fix or scale"),
+        _("Days in phase"),
+        _("Signals"),
     ]
     body = [
         [
@@ -118,6 +142,9 @@ def _export_rows(data):
             r.spent_eur,
             r.next_review.isoformat() if r.next_review else "",
             _("yes") if r.overdue else _("no"),
+            r.radar.verdict_label if r.radar else "",
+            r.days_in_phase,
+            " ".join(f"{s.label}: {s.evidence}" for s in r.signals),
         ]
         for r in data.rows
     ]

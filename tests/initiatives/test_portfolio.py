@@ -12,7 +12,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from initiatives.models import Benefit, BenefitUnit, RealisedBenefit, State
-from metrics.models import Measurement
+from metrics.models import KPI, Measurement, refresh_kpi_statuses
 
 URL = reverse("initiatives:portfolio")
 
@@ -39,6 +39,7 @@ def portfolio(
         registry, name="Digital share", direction="higher", baseline_value=40, target_value=80
     )
     Measurement.objects.create(kpi=fine, date=today - timedelta(days=5), value=Decimal(61))
+    refresh_kpi_statuses(KPI.objects.all())
     saving = Benefit.objects.create(
         initiative=permits,
         description="Lower cost",
@@ -224,6 +225,7 @@ def _add_initiatives(make_initiative, make_kpi, organisation, owner, count, star
         )
         kpi = make_kpi(initiative)
         Measurement.objects.create(kpi=kpi, date=today - timedelta(days=3), value=Decimal(100))
+        refresh_kpi_statuses(KPI.objects.filter(pk=kpi.pk))
         Benefit.objects.create(
             initiative=initiative,
             description="Saving",
@@ -249,7 +251,8 @@ def test_portfolio_query_count_is_the_same_at_two_sizes(
 
     assert len(response.context["portfolio"].rows) == 63
     assert len(large.captured_queries) == len(small.captured_queries)
-    assert len(large.captured_queries) <= 14
+    # 12 for the rows and charts, 8 aggregated queries for the paradox radar's facts.
+    assert len(large.captured_queries) <= 20
 
 
 def test_funding_filter_separates_applied_granted_and_never_applied(
