@@ -220,8 +220,8 @@ def test_kpis_and_benefits_without_an_owner_are_named():
 
 def test_no_accountable_person_after_the_prerequisites_is_flagged():
     assert (
-        "Nobody is named accountable."
-        == fired(facts(accountable_count=0))["nobody_owns_it"].evidence
+        fired(facts(accountable_count=0))["nobody_owns_it"].evidence
+        == "Nobody is named accountable."
     )
     assert "nobody_owns_it" not in fired(facts(phase=2, phase_since=TODAY, accountable_count=0))
 
