@@ -38,6 +38,7 @@ from initiatives.signals import (
     VERDICT_LABELS,
 )
 from initiatives.spend import budgets_by_initiative, planned_total, spent_by_initiative
+from initiatives.workspace import MONTHLY_REVIEW_OVERDUE_DAYS
 from metrics.models import KPI
 from metrics.status import ALLOWED_AGE_DAYS, CLOSED_STATES, ShownStatus, Status, shown_status
 from renewal import policy
@@ -58,7 +59,6 @@ PORTFOLIO_FIELDS = (
 STATUS_ORDER = [Status.OFF_TRACK, Status.AT_RISK, Status.ON_TRACK, Status.NO_DATA, Status.NO_PLAN]
 # What an initiative's KPI status can read, in the same order: closed initiatives last.
 SHOWN_STATUS_ORDER = [*STATUS_ORDER, ShownStatus.STOPPED, ShownStatus.COMPLETED]
-MONTHLY_REVIEW_OVERDUE_DAYS = 35
 
 SORTS = {
     "title": lambda r: r.initiative.title.lower(),

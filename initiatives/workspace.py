@@ -8,7 +8,7 @@ policy.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Prefetch, prefetch_related_objects
@@ -26,13 +26,19 @@ from initiatives.figures import (
 from initiatives.models import (
     Benefit,
     Initiative,
+    Phase,
     Reallocation,
     Responsibility,
     Review,
+    State,
     ValueStreamVersion,
 )
+from initiatives.radar import Radar, radar_for
 from metrics.models import KPI, Measurement, Milestone
-from metrics.status import KPIStatus, kpi_status
+from metrics.status import CLOSED_STATES, KPIStatus, is_overdue, kpi_status
+
+# A phase-4 initiative whose last monthly review is older than this has one overdue.
+MONTHLY_REVIEW_OVERDUE_DAYS = 35
 
 
 @dataclass(frozen=True)
@@ -64,6 +70,8 @@ class Workspace:
     # Baseline, to-be design and each re-measurement, in that order (value_stream_comparison).
     value_streams: list[ValueStreamPoint]
     next_reviews: dict[str, date | None]
+    # The paradox radar's signals and verdict, as the portfolio shows them.
+    radar: Radar
 
     @property
     def planned_benefits(self) -> list[BenefitFigures]:
@@ -116,16 +124,31 @@ def build_workspace(initiative: Initiative, today: date | None = None) -> Worksp
         Prefetch("reviews", queryset=Review.objects.select_related("recorded_by")),
     )
     benefits = list(initiative.benefits.all())
+    kpis = [_kpi_figures(kpi, initiative, today) for kpi in initiative.kpis.all()]
+    overdue = {initiative.pk: _overdue(initiative, kpis, today)}
     return Workspace(
         initiative=initiative,
         today=today,
-        kpis=[_kpi_figures(kpi, initiative, today) for kpi in initiative.kpis.all()],
+        kpis=kpis,
         benefits=[_benefit_figures(benefit, today) for benefit in benefits],
         totals=benefit_totals(benefits),
         value_stream=value_stream_figures(initiative.as_is_steps()),
         value_streams=value_stream_comparison(initiative.value_stream_versions.all()),
         next_reviews=next_reviews(initiative, today),
+        radar=radar_for([initiative], today, overdue)[initiative.pk],
     )
+
+
+def _overdue(initiative: Initiative, kpis: list[KPIFigures], today: date) -> tuple[int, bool]:
+    """Overdue measurements and monthly review, counted as the portfolio counts them."""
+    if initiative.state in CLOSED_STATES:
+        return 0, False
+    measurements = sum(1 for k in kpis if is_overdue(k.kpi, k.kpi.latest_date, today))
+    review = False
+    if initiative.phase == Phase.EXECUTION and initiative.state == State.ACTIVE:
+        monthly = [r.date for r in initiative.reviews.all() if r.kind == Review.Kind.MONTHLY]
+        review = not monthly or (today - max(monthly)) > timedelta(days=MONTHLY_REVIEW_OVERDUE_DAYS)
+    return measurements, review
 
 
 def _kpi_figures(kpi: KPI, initiative: Initiative, today: date) -> KPIFigures:

@@ -7,51 +7,46 @@ callers pass objects already scoped through `renewal.policy`.
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property
-from decimal import Decimal
 
-from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from initiatives.figures import BenefitTotals, benefit_totals
-from initiatives.models import Benefit, GateDecision, Phase, Review
+from funding.models import ApplicationState, FundingApplication
+from initiatives.figures import BenefitTotals
+from initiatives.models import GateDecision, Initiative, Phase, Review
 from initiatives.portfolio import Portfolio, build_portfolio
 from initiatives.spend import SpendSummary, spend_summary
+from initiatives.radar import Radar
+from initiatives.workspace import BenefitFigures, build_workspace
 from metrics.models import KPI, Measurement
-from metrics.status import KPIStatus, kpi_status, trajectory
+from metrics.status import KPIStatus, trajectory
 from reports.svg import line_chart
 
 RECENT_DECISIONS = 10
 RECENT_REVIEWS = 6
+RECENT_MEASUREMENTS = 6
 
 
 @dataclass
 class KPIReport:
-    kpi: object
+    kpi: KPI
     status: KPIStatus
-    measurements: list
+    measurements: list[Measurement]  # the latest few, oldest first
     chart: str
 
 
 @dataclass
-class BenefitRow:
-    benefit: object
-    realised: Decimal
-    rate: Decimal | None
-    overdue: bool
-
-
-@dataclass
 class InitiativeReport:
-    initiative: object
+    initiative: Initiative
     kpis: list[KPIReport]
-    benefits: list[BenefitRow]
+    benefits: list[BenefitFigures]
     totals: BenefitTotals
-    decisions: list
-    reviews: list
-    applications: list
+    decisions: list[GateDecision]
+    reviews: list[Review]
+    applications: list[FundingApplication]
     today: date
     as_of: datetime
+    radar: Radar | None = None
 
     @cached_property
     def spend(self) -> SpendSummary:
@@ -76,54 +71,39 @@ def kpi_chart(kpi, measurements, milestones=()) -> str:
 
 
 def initiative_report(initiative, today: date | None = None) -> InitiativeReport:
-    """Phase, KPIs with charts, benefits planned vs realised, decisions, reviews and funding."""
-    today = today or timezone.localdate()
-    kpis = KPI.objects.filter(initiative=initiative).prefetch_related(
-        Prefetch("measurements", queryset=Measurement.objects.order_by("date")), "milestones"
-    )
-    kpi_reports = []
-    for kpi in kpis:
-        measurements, milestones = list(kpi.measurements.all()), list(kpi.milestones.all())
-        kpi_reports.append(
-            KPIReport(
-                kpi,
-                kpi_status(kpi, measurements, today, milestones).for_state(initiative.state),
-                measurements[-6:],
-                kpi_chart(kpi, measurements, milestones),
-            )
-        )
-    benefits = list(
-        Benefit.objects.filter(initiative=initiative)
-        .select_related("owner")
-        .prefetch_related("realisations")
-    )
-    rows = []
-    for b in benefits:
-        realised = b.realised_total()
-        overdue = bool(
-            not b.is_disbenefit
-            and b.expected_date
-            and b.expected_date < today
-            and b.quantity
-            and realised < b.quantity
-        )
-        rows.append(BenefitRow(b, realised, b.realisation_rate(), overdue))
+    """Phase, KPIs with charts, benefits planned vs realised, decisions, reviews and funding.
+
+    The KPI statuses, benefit figures and reviews are the initiative page's own
+    (`build_workspace`); the report adds the charts, the decisions and the funding.
+    """
+    workspace = build_workspace(initiative, today)
     return InitiativeReport(
         initiative=initiative,
-        kpis=kpi_reports,
-        benefits=rows,
-        totals=benefit_totals(benefits),
+        kpis=[
+            KPIReport(
+                k.kpi,
+                k.status,
+                k.measurements[:RECENT_MEASUREMENTS][::-1],
+                kpi_chart(k.kpi, k.measurements, k.milestones),
+            )
+            for k in workspace.kpis
+        ],
+        benefits=workspace.benefits,
+        totals=workspace.totals,
         decisions=list(
             GateDecision.objects.filter(initiative=initiative).select_related("decided_by")[
                 :RECENT_DECISIONS
             ]
         ),
-        reviews=list(Review.objects.filter(initiative=initiative)[:RECENT_REVIEWS]),
+        reviews=list(initiative.reviews.all())[:RECENT_REVIEWS],
         applications=list(
-            initiative.funding_applications.select_related("call").exclude(state="draft")
+            initiative.funding_applications.select_related("call").exclude(
+                state=ApplicationState.DRAFT
+            )
         ),
-        today=today,
+        today=workspace.today,
         as_of=timezone.now(),
+        radar=workspace.radar,
     )
 
 

@@ -964,8 +964,9 @@ def test_scaling_records_the_follow_up_and_each_copied_kpi_and_benefit_once(
 
 # Query ceiling ---------------------------------------------------------------------------------------
 
-# 22: the value stream's versions are one query of their own, their steps still one in all.
-QUERY_CEILING = 22
+# 22: the value stream's versions are one query of their own, their steps still one in all;
+# and eight aggregated queries for the paradox check (initiatives/radar.py).
+QUERY_CEILING = 30
 
 
 def fill(initiative, n: int, leader, member):

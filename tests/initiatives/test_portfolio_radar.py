@@ -7,11 +7,15 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.template.loader import render_to_string
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
+from api.models import APIToken
 from initiatives.models import MonthlySpend
+from reports.contexts import initiative_report
 
 URL = reverse("initiatives:portfolio")
 
@@ -73,8 +77,6 @@ def test_the_export_carries_the_verdict_and_the_evidence(leader_client, burning)
 
 
 def test_the_api_exposes_the_signals(leader, burning, issue_token):
-    from django.test import Client
-
     client = Client(HTTP_AUTHORIZATION=f"Bearer {issue_token(leader)}")
     data = client.get(f"/api/v1/initiatives/{burning.pk}").json()
 
@@ -85,6 +87,26 @@ def test_the_api_exposes_the_signals(leader, burning, issue_token):
 
 @pytest.fixture
 def issue_token():
-    from api.models import APIToken
-
     return lambda user: APIToken.issue(user, "feed", APIToken.Scope.READ)[1]
+
+
+def test_the_initiative_page_has_the_paradox_check_with_what_to_do(member_client, burning):
+    response = member_client.get(burning.get_absolute_url())
+
+    assertContains(response, "Paradox check")
+    assertContains(response, "Stop candidate")
+    assertContains(response, "Money in, no change.")
+    assertContains(response, "Decide at the next monthly review whether to change course or stop.")
+
+
+def test_a_calm_initiative_reads_as_in_step(leader_client, calm):
+    assertContains(
+        leader_client.get(calm.get_absolute_url()), "No sign of the productivity paradox"
+    )
+
+
+def test_the_initiative_pdf_carries_the_paradox_check(leader, burning):
+    html = render_to_string("pdf/initiative.html", {"report": initiative_report(burning)})
+
+    assert "Paradox check" in html
+    assert "410,000\u00a0€ spent since" in html
