@@ -15,8 +15,8 @@ from funding.models import ApplicationState, FundingApplication
 from initiatives.figures import BenefitTotals
 from initiatives.models import GateDecision, Initiative, Phase, Review
 from initiatives.portfolio import Portfolio, build_portfolio
-from initiatives.spend import SpendSummary, spend_summary
 from initiatives.radar import Radar
+from initiatives.spend import SpendSummary, spend_summary
 from initiatives.workspace import BenefitFigures, build_workspace
 from metrics.models import KPI, Measurement
 from metrics.status import KPIStatus, trajectory
