@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from funding.models import ApplicationState, FundingApplication, FundingCall
 from initiatives.models import Benefit, BenefitKind, BenefitUnit, Initiative
+from metrics.models import KPI, refresh_kpi_statuses
 from renewal.audit import acting_as
 
 CALL = "Productivity through public-sector renewal 2026"
@@ -123,3 +124,4 @@ def _weaken_target(title, kpi_name):
         kpi.target_date += timedelta(days=182)
     with acting_as(initiative.owner):
         kpi.save()
+    refresh_kpi_statuses(KPI.objects.filter(pk=kpi.pk))

@@ -2,7 +2,8 @@
 
 The form, the CSV/XLSX import and the API all call these functions, so a value refused in one is
 refused in all three with the same words, and every write (new, replaced, corrected, withdrawn)
-refreshes the KPI's cached latest value and status in the same transaction.
+refreshes the KPI's cached latest value and status (`refresh_kpi_statuses`) in the same
+transaction.
 
 Two kinds of bad value:
 - *impossible* values are refused: exponent notation, NaN and infinities, a percentage outside
@@ -25,7 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from metrics.models import KPI, Measurement
+from metrics.models import KPI, Measurement, refresh_kpi_statuses
 from renewal.audit import acting_as
 from renewal.forms import NumberField
 from renewal.templatetags.renewal import number
@@ -276,6 +277,7 @@ def write_measurements(user, items: list[Item], *, update_existing: bool) -> tup
             Measurement.objects.bulk_update(
                 changed[start : start + WRITE_BATCH], ["value", "note", "entered_by", "created_at"]
             )
+        refresh_kpi_statuses(KPI.objects.filter(pk__in={m.kpi_id for m in new + changed}))
     return len(new), len(changed)
 
 
@@ -288,6 +290,7 @@ def measurement_correct(user, measurement: Measurement, *, when, value, note, re
     measurement.entered_by = user
     with acting_as(user, reason=reason.strip()):
         measurement.save()
+    refresh_kpi_statuses(KPI.objects.filter(pk=measurement.kpi_id))
     return measurement
 
 
@@ -296,5 +299,7 @@ def measurement_withdraw(user, measurement: Measurement, *, reason: str) -> None
     """Remove a wrong measurement; the history keeps its value, who withdrew it and why."""
     if not reason.strip():
         raise MeasurementError("missing_reason")
+    kpi_id = measurement.kpi_id
     with acting_as(user, reason=reason.strip()):
         measurement.delete()
+    refresh_kpi_statuses(KPI.objects.filter(pk=kpi_id))

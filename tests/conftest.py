@@ -30,7 +30,7 @@ from django.utils import timezone, translation
 
 from funding.models import FundingApplication, FundingCall
 from initiatives.models import Benefit, BenefitKind, BenefitUnit, Initiative
-from metrics.models import KPI, Cadence, Direction, Measurement, ValueArea
+from metrics.models import KPI, Cadence, Direction, Measurement, ValueArea, refresh_kpi_statuses
 from organisations.models import Membership, Organisation, User
 
 Kind = Organisation.Kind
@@ -239,12 +239,15 @@ def kpi(make_kpi, initiative):
 def measurements(kpi, member):
     """Three monthly values, the newest 10 days ago."""
     today = timezone.localdate()
-    return [
+    created = [
         Measurement.objects.create(
             kpi=kpi, date=today - timedelta(days=days), value=Decimal(value), entered_by=member
         )
         for days, value in [(70, 112), (40, 105), (10, 101)]
     ]
+    # Written around metrics.measurements, so the cached status is refreshed here, as it does.
+    refresh_kpi_statuses(KPI.objects.filter(pk=kpi.pk))
+    return created
 
 
 # Forms ---------------------------------------------------------------------------------------

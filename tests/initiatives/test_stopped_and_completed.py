@@ -19,7 +19,7 @@ from pypdf import PdfReader
 
 from api.models import APIToken
 from initiatives.models import Phase, State
-from metrics.models import Measurement
+from metrics.models import KPI, Measurement, refresh_kpi_statuses
 from metrics.status import CLOSED_STATES, ShownStatus, Status, shown_status
 from notifications.kinds import PortfolioDigest
 from reports import render
@@ -51,7 +51,14 @@ def three(make_initiative, make_kpi, agency_a, leader, member):
             kpi=kpi, date=timezone.localdate() - timedelta(days=5), value=Decimal(70)
         )
         made[title] = initiative
+    refresh_kpi_statuses(KPI.objects.all())
     return made
+
+
+def measured_50_days_ago():
+    """Every measurement moved to 50 days ago: overdue on a monthly cadence."""
+    Measurement.objects.all().update(date=timezone.localdate() - timedelta(days=50))
+    refresh_kpi_statuses(KPI.objects.all())
 
 
 def statuses(response) -> dict:
@@ -134,7 +141,7 @@ def test_portfolio_exports_show_the_state(leader_client, three):
 
 def test_closed_initiatives_have_nothing_overdue_in_the_portfolio(leader_client, three):
     # Measured 50 days ago on a monthly cadence: overdue, but only the live one still owes it.
-    Measurement.objects.all().update(date=timezone.localdate() - timedelta(days=50))
+    measured_50_days_ago()
     response = leader_client.get(URL)
 
     overdue = {r.initiative.title for r in response.context["portfolio"].rows if r.overdue}
@@ -182,7 +189,7 @@ def test_portfolio_pdf_shows_the_state(leader, ministry, three):
 
 def test_initiative_page_shows_the_state_in_phase_4(member_client, three):
     archive = three["Permit archive"]
-    Measurement.objects.all().update(date=timezone.localdate() - timedelta(days=50))
+    measured_50_days_ago()
 
     page = member_client.get(
         reverse("initiatives:phase", args=[archive.pk, Phase.EXECUTION])

@@ -22,7 +22,7 @@ from metrics.measurements import (
     parse_date,
     parse_value,
 )
-from metrics.models import KPI, Measurement, MeasurementImport
+from metrics.models import KPI, Measurement, MeasurementImport, refresh_kpi_statuses
 from renewal.models import AuditEntry
 
 TODAY = date(2026, 11, 20)
@@ -223,9 +223,11 @@ def wrong(kpi, member):
         Measurement.objects.create(
             kpi=kpi, date=localdate() - timedelta(days=days), value=value, entered_by=member
         )
-    return Measurement.objects.create(
+    wrong = Measurement.objects.create(
         kpi=kpi, date=localdate() - timedelta(days=2), value=95000, entered_by=member
     )
+    refresh_kpi_statuses(KPI.objects.filter(pk=kpi.pk))
+    return wrong
 
 
 def test_the_kpi_page_lists_every_measurement_with_a_way_to_correct_it(member_client, kpi, wrong):

@@ -22,7 +22,7 @@ from initiatives.models import (
     State,
     normalise_tags,
 )
-from metrics.models import KPI, Cadence, Direction, Measurement, ValueArea
+from metrics.models import KPI, Cadence, Direction, Measurement, ValueArea, refresh_kpi_statuses
 from notifications.services import last_daytime, sweep
 from organisations.models import Membership, Organisation, User
 from renewal.audit import acting_as
@@ -663,6 +663,7 @@ class Command(BaseCommand):
             )
             day += timedelta(days=step)
         Measurement.objects.bulk_create(points)
+        refresh_kpi_statuses(KPI.objects.filter(pk=kpi.pk))
 
     def _history(self, initiative, phase, state, users, today, history_months):
         decider = (
