@@ -1,4 +1,5 @@
 from django import forms
+from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -12,7 +13,7 @@ from metrics.measurements import (
     parse_value,
     recent_values,
 )
-from metrics.models import KPI, Measurement
+from metrics.models import KPI, Direction, Measurement, refresh_kpi_statuses
 from renewal.forms import DateInput, NumberField, VersionedModelForm
 
 
@@ -49,6 +50,14 @@ class KPIForm(VersionedModelForm):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = people
 
+    @transaction.atomic
+    def save(self, commit=True):
+        kpi = super().save(commit)
+        if commit:
+            # A new baseline, target or direction moves the plan the status is measured against.
+            refresh_kpi_statuses(KPI.objects.filter(pk=kpi.pk))
+        return kpi
+
     def clean(self):
         cleaned = super().clean()
         baseline, target = cleaned.get("baseline_value"), cleaned.get("target_value")
@@ -56,12 +65,12 @@ class KPIForm(VersionedModelForm):
         if baseline is not None and target is not None and direction:
             if baseline == target:
                 self.add_error("target_value", _("The target must differ from the baseline."))
-            elif direction == "higher" and target < baseline:
+            elif direction == Direction.HIGHER and target < baseline:
                 self.add_error(
                     "target_value",
                     _("Higher is better, so the target must be above the baseline."),
                 )
-            elif direction == "lower" and target > baseline:
+            elif direction == Direction.LOWER and target > baseline:
                 self.add_error(
                     "target_value",
                     _("Lower is better, so the target must be below the baseline."),
