@@ -17,6 +17,14 @@ def _hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+class APITokenQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """A person's own API tokens: only they list and revoke them, administrators included."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user)
+
+
 class APIToken(models.Model):
     """A personal API token. The secret is shown once; only its SHA-256 and a prefix are kept.
 
@@ -43,6 +51,8 @@ class APIToken(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects = APITokenQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("API token")

@@ -8,7 +8,6 @@ from django.views.decorators.cache import never_cache
 
 from api.forms import TokenForm
 from api.models import APIToken
-from renewal import policy
 
 # Between the POST that creates a token and the page that shows it, this once.
 NEW_SECRET = "api_new_token_secret"
@@ -28,7 +27,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "secret": request.session.pop(NEW_SECRET, None) if request.method == "GET" else None,
-        "tokens": policy.api_tokens_for(request.user),
+        "tokens": APIToken.objects.for_user(request.user),
     }
     return render(request, "api/tokens.html", context)
 
@@ -36,7 +35,9 @@ def tokens(request: HttpRequest) -> HttpResponse:
 @never_cache
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     """Ask first (a revoked token cannot be brought back), then revoke on POST."""
-    token = get_object_or_404(policy.api_tokens_for(request.user), pk=pk, revoked_at__isnull=True)
+    token = get_object_or_404(
+        APIToken.objects.for_user(request.user), pk=pk, revoked_at__isnull=True
+    )
     if request.method != "POST":
         return render(request, "api/token_revoke.html", {"token": token})
     token.revoke()

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
+from funding.models import CommittedBenefit, CommittedKPI
 from initiatives.models import Benefit, RealisedBenefit
 from metrics.models import KPI, Direction
 
@@ -133,8 +134,6 @@ def compare_commitment(commitment, today: date) -> CommitmentComparison:
 def compare_commitments(commitment_ids, today: date) -> dict[int, CommitmentComparison]:
     """Several commitments beside their initiatives as they are now, in five queries whatever
     their number: for the officer's list as much as for one application."""
-    from funding.models import CommittedBenefit, CommittedKPI
-
     committed_kpis = list(CommittedKPI.objects.filter(commitment_id__in=commitment_ids))
     committed_benefits = list(CommittedBenefit.objects.filter(commitment_id__in=commitment_ids))
     kpis = KPI.objects.in_bulk([c.kpi_id for c in committed_kpis if c.kpi_id])

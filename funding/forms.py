@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from funding.models import FundingApplication, FundingCall
+from funding.models import COMMENT_REQUIRED, FundingApplication, FundingCall
 from renewal.forms import DateInput, NumberField
 
 
@@ -76,8 +76,10 @@ class ReviewForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         action, body = cleaned.get("action"), (cleaned.get("body") or "").strip()
+        # FundingApplication.comment and .reject refuse an empty comment too; here it is shown
+        # next to the field before anything is tried.
         if action in (self.COMMENT, self.REJECT) and not body:
-            self.add_error("body", _("Write the comment the applicant will read."))
+            self.add_error("body", COMMENT_REQUIRED)
         if (
             action == self.GRANT
             and "stop_acknowledged" in self.fields

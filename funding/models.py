@@ -12,7 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from initiatives.models import BenefitKind, BenefitUnit
 from initiatives.models import State as InitiativeState
 from metrics.models import Direction
+from renewal import policy
 from renewal.audit import AuditedModel, AuditedQuerySet
+from renewal.policy import Action
 
 
 class TransitionError(Exception):
@@ -21,6 +23,10 @@ class TransitionError(Exception):
 
 class ImmutableError(Exception):
     """A write to a frozen commitment: once submitted, a commitment is never rewritten."""
+
+
+# An officer's comment is written for the applicant to read: it is never empty.
+COMMENT_REQUIRED = _("Write the comment the applicant will read.")
 
 
 class FundingCall(models.Model):
@@ -66,11 +72,33 @@ class ApplicationState(models.TextChoices):
 OPEN_STATES = (ApplicationState.SUBMITTED, ApplicationState.IN_REVIEW)
 
 
+class FundingApplicationQuerySet(AuditedQuerySet):
+    def reviewable_by(self, user):
+        """The applications the user reviews as a funding officer (the officer rule in policy)."""
+        return policy.officer_applications(user, self)
+
+    def visible_to(self, user):
+        """Every application the user may read: their organisations' (drafts too) and those they
+        review as an officer."""
+        own = self.filter(
+            policy.subtree_condition(user, Action.VIEW, "initiative__organisation__path")
+        )
+        return own | self.reviewable_by(user)
+
+    def get_for(self, user, pk, needs: Action = Action.VIEW) -> "FundingApplication":
+        """The application if the user may see it (else 404) and do `needs` (else 403)."""
+        application = policy.get_or_404(
+            self.select_related("initiative__organisation", "initiative__owner", "call__funder"), pk
+        )
+        return policy.authorize_application(user, application, needs)
+
+
 class FundingApplication(AuditedModel):
     """An initiative's application to a call: the amount, the period and, once submitted, the
     commitments it made (see `Commitment`)."""
 
     State = ApplicationState
+    objects = models.Manager.from_queryset(FundingApplicationQuerySet)()
 
     initiative = models.ForeignKey(
         "initiatives.Initiative",
@@ -178,12 +206,22 @@ class FundingApplication(AuditedModel):
         return Commitment.freeze(self)
 
     @transaction.atomic
-    def start_review(self, user):
+    def comment(self, user, body: str) -> "ReviewComment":
+        """An officer's comment to the applicant, without a decision; it must say something."""
+        if not body.strip():
+            raise TransitionError(COMMENT_REQUIRED)
+        return ReviewComment.objects.create(application=self, author=user, body=body.strip())
+
+    @transaction.atomic
+    def start_review(self, user, comment: str = ""):
+        """Take a submitted application into review, with a comment to the applicant if given."""
         self._move(
             [ApplicationState.SUBMITTED],
             ApplicationState.IN_REVIEW,
             _("Only a submitted application can be taken into review."),
         )
+        if comment.strip():
+            self.comment(user, comment)
 
     @transaction.atomic
     def grant(self, user, comment: str = "", *, stop_acknowledged: bool = False):

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from funding import views
 
@@ -10,6 +11,11 @@ urlpatterns = [
     path("applications/<int:pk>/", views.application_detail, name="application"),
     path("applications/<int:pk>/edit/", views.application_edit, name="edit"),
     path("applications/<int:pk>/review/", views.application_review, name="review"),
-    path("applications/<int:pk>/report.pdf", views.application_pdf, name="pdf"),
+    # The PDF is served by the reports app, which sits above funding; old links still work.
+    path(
+        "applications/<int:pk>/report.pdf",
+        RedirectView.as_view(pattern_name="reports:application", permanent=True),
+        name="pdf",
+    ),
     path("applications/<int:pk>/<slug:move>/", views.application_move, name="move"),
 ]

@@ -7,12 +7,11 @@ from django.views.decorators.http import require_POST
 
 from funding.compare import compare_commitments
 from funding.forms import ApplicationForm, ReviewForm
-from funding.models import ApplicationState, TransitionError
+from funding.models import ApplicationState, FundingApplication, TransitionError
 from funding.reports import application_report
+from initiatives.models import Initiative
 from renewal import policy
 from renewal.policy import Action
-from reports import render as renderers
-from reports.pdf import pdf_response
 
 # Officers work the queue in this order once overdue commitments are on top.
 STATE_ORDER = [
@@ -28,7 +27,7 @@ STATE_ORDER = [
 def application_list(request: HttpRequest) -> HttpResponse:
     """Every application the user may read, across organisations; overdue commitments first."""
     applications = list(
-        policy.applications_for(request.user)
+        FundingApplication.objects.visible_to(request.user)
         .select_related("initiative__organisation", "call", "commitment")
         .order_by("-submitted_at", "-created_at")
     )
@@ -48,8 +47,8 @@ def application_list(request: HttpRequest) -> HttpResponse:
 
 
 def initiative_applications(request: HttpRequest, pk: int) -> HttpResponse:
-    initiative = policy.get_initiative(request.user, pk)
-    applications = policy.applications_for(request.user).filter(initiative=initiative)
+    initiative = Initiative.objects.get_for(request.user, pk)
+    applications = FundingApplication.objects.visible_to(request.user).filter(initiative=initiative)
     return render(
         request,
         "funding/initiative.html",
@@ -62,7 +61,7 @@ def initiative_applications(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def application_create(request: HttpRequest, pk: int) -> HttpResponse:
-    initiative = policy.get_initiative(request.user, pk, Action.APPLY)
+    initiative = Initiative.objects.get_for(request.user, pk, Action.APPLY)
     form = ApplicationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         form.instance.initiative = initiative
@@ -74,7 +73,7 @@ def application_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    application = policy.get_application(request.user, pk, Action.APPLY)
+    application = FundingApplication.objects.get_for(request.user, pk, Action.APPLY)
     if not application.is_draft:
         messages.error(request, _("A submitted application cannot be changed."))
         return redirect(application)
@@ -88,23 +87,29 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    application = policy.get_application(request.user, pk)
+    application = FundingApplication.objects.get_for(request.user, pk)
+    return render(request, "funding/detail.html", _detail_context(request, application))
+
+
+def _detail_context(request, application, review_form: ReviewForm | None = None) -> dict:
+    """The application page, shown as it is or with the officer's review form and its errors."""
     can_review = policy.can_review(request.user, application)
-    context = {
+    if review_form is None and can_review:
+        review_form = ReviewForm(application=application)
+    return {
         "report": application_report(application),
         "application": application,
         "initiative": application.initiative,
         "can_apply": policy.can(request.user, Action.APPLY, application.initiative),
         "can_review": can_review,
-        "review_form": ReviewForm(application=application) if can_review else None,
+        "review_form": review_form if can_review else None,
     }
-    return render(request, "funding/detail.html", context)
 
 
 @require_POST
 def application_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
     """The applicant's moves: submit (which freezes the commitments) and withdraw."""
-    application = policy.get_application(request.user, pk, Action.APPLY)
+    application = FundingApplication.objects.get_for(request.user, pk, Action.APPLY)
     if move not in ("submit", "withdraw"):
         raise Http404
     try:
@@ -122,36 +127,23 @@ def application_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
 @require_POST
 def application_review(request: HttpRequest, pk: int) -> HttpResponse:
     """An officer's comment or decision; the applicant sees the comment."""
-    application = policy.get_application(request.user, pk, Action.REVIEW)
+    application = FundingApplication.objects.get_for(request.user, pk, Action.REVIEW)
     form = ReviewForm(request.POST, application=application)
     if not form.is_valid():
-        report = application_report(application)
-        context = {
-            "report": report,
-            "application": application,
-            "initiative": application.initiative,
-            "can_review": True,
-            "review_form": form,
-        }
+        context = _detail_context(request, application, form)
         return render(request, "funding/detail.html", context, status=400)
     action, body = form.cleaned_data["action"], form.cleaned_data["body"].strip()
     try:
-        if action == ReviewForm.START:
-            application.start_review(request.user)
+        if action == ReviewForm.COMMENT:
+            application.comment(request.user, body)
+        elif action == ReviewForm.START:
+            application.start_review(request.user, body)
         elif action == ReviewForm.GRANT:
             acknowledged = form.cleaned_data.get("stop_acknowledged", False)
             application.grant(request.user, body, stop_acknowledged=acknowledged)
         elif action == ReviewForm.REJECT:
             application.reject(request.user, body)
-        if action in (ReviewForm.COMMENT, ReviewForm.START) and body:
-            application.comments.create(author=request.user, body=body)
         messages.success(request, _("Review saved."))
     except TransitionError as error:
         messages.error(request, str(error))
     return redirect(application)
-
-
-def application_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    application = policy.get_application(request.user, pk)
-    pdf = renderers.application_pdf(application, request.LANGUAGE_CODE)
-    return pdf_response(pdf, f"funding-application-{application.pk}.pdf")

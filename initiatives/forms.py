@@ -1,25 +1,10 @@
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from initiatives.models import Initiative, Phase, normalise_tags
-from organisations.models import Organisation
+from organisations.models import Organisation, people_in
 from renewal import policy
 from renewal.forms import DateInput, NumberField, VersionedModelForm
-
-
-def people_in(organisations, roles=None):
-    """People who hold a membership (with one of `roles`, if given) in any of these organisations,
-    for owner and team pickers."""
-    memberships = {"memberships__organisation__in": organisations}
-    if roles is not None:
-        memberships["memberships__role__in"] = roles
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, **memberships)
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-    )
 
 
 class InitiativeForm(VersionedModelForm):

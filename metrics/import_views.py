@@ -15,12 +15,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
-from initiatives.models import Phase
 from metrics import imports, tasks
 from metrics.forms import ImportForm
-from metrics.models import KPI, Measurement, MeasurementImport
+from metrics.models import KPI, Measurement, MeasurementImport, initiatives
 from metrics.status import ShownStatus, shown_status
-from renewal import policy
 from renewal.exports import table_response
 from renewal.policy import Action
 
@@ -33,7 +31,7 @@ FORMATS = ("csv", "xlsx")
 
 
 def import_upload(request: HttpRequest, initiative_pk: int) -> HttpResponse:
-    initiative = policy.get_initiative(request.user, initiative_pk, Action.EDIT)
+    initiative = initiatives().get_for(request.user, initiative_pk, Action.EDIT)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         imp = imports.import_create(request.user, initiative, form.cleaned_data["file"])
@@ -66,7 +64,7 @@ def _get_import(request, pk) -> MeasurementImport:
         pk=pk,
         user=request.user,
     )
-    policy.get_initiative(request.user, imp.initiative_id, Action.EDIT)
+    initiatives().get_for(request.user, imp.initiative_id, Action.EDIT)
     return imp
 
 
@@ -150,7 +148,7 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     if imp.status != MeasurementImport.Status.DONE:
         return redirect("metrics:import_detail", imp.pk)
     messages.success(request, _imported_message(imp))
-    return redirect(imp.initiative.get_phase_url(Phase.GOALS))
+    return redirect(imp.initiative.get_goals_url())
 
 
 def _imported_message(imp) -> str:
@@ -163,7 +161,7 @@ def import_template(request: HttpRequest, initiative_pk: int, fmt: str) -> HttpR
     """An empty file in the layout the import reads, with one row per KPI to fill in."""
     if fmt not in FORMATS:
         raise Http404
-    initiative = policy.get_initiative(request.user, initiative_pk)
+    initiative = initiatives().get_for(request.user, initiative_pk)
     header, body = imports.template_rows(initiative)
     return table_response(
         header,
@@ -178,7 +176,7 @@ def initiative_export(request: HttpRequest, initiative_pk: int, what: str, fmt: 
     """The initiative's KPIs, or all their measurements (in the layout the import reads)."""
     if fmt not in FORMATS or what not in ("kpis", "measurements"):
         raise Http404
-    initiative = policy.get_initiative(request.user, initiative_pk)
+    initiative = initiatives().get_for(request.user, initiative_pk)
     stamp = timezone.localdate().isoformat()
     if what == "kpis":
         header, body = _kpi_table(initiative)

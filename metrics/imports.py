@@ -36,7 +36,7 @@ from metrics.measurements import (
 from metrics.measurements import (
     describe as describe_problem,
 )
-from metrics.models import KPI, Measurement, MeasurementImport
+from metrics.models import KPI, Measurement, MeasurementImport, initiatives
 from renewal import policy
 from renewal.exports import unneutralise
 from renewal.policy import Action
@@ -218,7 +218,7 @@ class KPIResolver:
     def load(cls, user, initiative, refs: Iterable) -> "KPIResolver":
         ids = {int(r) for r in refs if isinstance(r, int) or (isinstance(r, str) and r.isdigit())}
         ids = {i for i in ids if 0 < i < 2**63}
-        visible = policy.kpis_for(user).select_related("initiative__organisation")
+        visible = KPI.objects.visible_to(user).select_related("initiative__organisation")
         by_id = {}
         id_list = sorted(ids)
         for start in range(0, len(id_list), 500):
@@ -398,7 +398,7 @@ def import_check(imp: MeasurementImport) -> None:
     if not _claim(imp, Status.UPLOADED, Status.VALIDATING):
         return
     try:
-        policy.get_initiative(imp.user, imp.initiative_id, Action.EDIT)
+        initiatives().get_for(imp.user, imp.initiative_id, Action.EDIT)
         table = read_table(bytes(imp.data or b""))
 
         def progress(done, total):
@@ -454,13 +454,13 @@ def import_store(imp: MeasurementImport) -> None:
         return
     user = imp.user
     try:
-        policy.get_initiative(user, imp.initiative_id, Action.EDIT)
+        initiatives().get_for(user, imp.initiative_id, Action.EDIT)
     except Exception:
         _fail(imp, ImportFileError("no_permission"))
         return
     accepted = _rows_to_store(imp.rows, imp.replace_existing)
     kpis = (
-        policy.kpis_for(user, Action.EDIT)
+        KPI.objects.visible_to(user, Action.EDIT)
         .select_related("initiative")
         .in_bulk(sorted({r["kpi_id"] for r in accepted}))
     )

@@ -5,7 +5,11 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# The direction and cadence are the status rules' vocabulary: defined there, used here too.
+from metrics.status import Cadence, Direction, Status, planned_value, status_from_latest, trajectory
+from renewal import policy
 from renewal.audit import AuditedModel, AuditedQuerySet
+from renewal.policy import Action
 
 
 class ValueArea(models.TextChoices):
@@ -17,30 +21,26 @@ class ValueArea(models.TextChoices):
     ABILITY_TO_INNOVATE = "ability_to_innovate", _("Ability to innovate")
 
 
-class Direction(models.TextChoices):
-    HIGHER = "higher", _("Higher is better")
-    LOWER = "lower", _("Lower is better")
-
-
-class Cadence(models.TextChoices):
-    WEEKLY = "weekly", _("Weekly")
-    MONTHLY = "monthly", _("Monthly")
-    QUARTERLY = "quarterly", _("Quarterly")
-
-
 # Units that mean "per cent", as people write them in English, Finnish and Swedish.
 PERCENT_UNITS = {"%", "percent", "per cent", "prosentti", "prosenttia", "procent"}
 
 
-class KPIQuerySet(AuditedQuerySet):
-    def update(self, **kwargs):
-        pks = list(self.values_list("pk", flat=True))
-        count = super().update(**kwargs)
-        if not set(kwargs) <= {"latest_value", "latest_date", "status"}:
-            refresh_kpi_statuses(KPI.objects.filter(pk__in=pks))
-        return count
+def initiatives():
+    """The initiatives' manager. Initiatives sit above metrics, so their model is never imported
+    here: it is the one the KPI's foreign key names ("initiatives.Initiative")."""
+    return KPI._meta.get_field("initiative").related_model._default_manager
 
-    update.alters_data = True
+
+class KPIQuerySet(AuditedQuerySet):
+    def visible_to(self, user, action: Action = Action.VIEW):
+        """The KPIs of the initiatives in which the user may do `action`."""
+        return self.filter(initiative__in=initiatives().visible_to(user, action))
+
+    def get_for(self, user, pk, needs: Action = Action.VIEW) -> "KPI":
+        """A KPI, checked through its initiative's permissions (404 outside, 403 for `needs`)."""
+        kpi = policy.get_or_404(self.select_related("initiative__organisation", "owner"), pk)
+        policy.authorize(user, kpi.initiative, needs)
+        return kpi
 
 
 class KPI(AuditedModel):
@@ -95,7 +95,7 @@ class KPI(AuditedModel):
     # portfolio can read thousands of KPIs without their measurements. Not audited: not a change.
     latest_value = models.DecimalField(max_digits=16, decimal_places=4, null=True, editable=False)
     latest_date = models.DateField(null=True, editable=False)
-    status = models.CharField(max_length=12, default="no_data", editable=False)
+    status = models.CharField(max_length=12, default=Status.NO_DATA, editable=False)
 
     audit_initiative_path = "initiative_id"
     audit_exclude = ("version", "latest_value", "latest_date", "status")
@@ -115,10 +115,6 @@ class KPI(AuditedModel):
 
     def __str__(self):
         return self.name
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        refresh_kpi_statuses(KPI.objects.filter(pk=self.pk))
 
     def clean(self):
         if self.baseline_date and self.target_date and self.target_date <= self.baseline_date:
@@ -141,64 +137,15 @@ class KPI(AuditedModel):
 
     def planned_value(self, on):
         """The value the planned trajectory (through any milestones) expects on a date."""
-        from metrics.status import planned_value, trajectory
-
         return planned_value(trajectory(self, self.milestones.all()), on)
 
 
-class MeasurementQuerySet(AuditedQuerySet):
-    """Every write path also refreshes the cached latest value and status of the KPIs touched."""
+class Measurement(AuditedModel):
+    """A dated value of a KPI, entered by a person or fed from another system.
 
-    def _kpi_ids(self):
-        return set(self.values_list("kpi_id", flat=True))
-
-    def update(self, **kwargs):
-        kpi_ids = self._kpi_ids()
-        count = super().update(**kwargs)
-        refresh_kpi_statuses(KPI.objects.filter(pk__in=kpi_ids | self._kpi_ids()))
-        return count
-
-    update.alters_data = True
-
-    def bulk_create(self, objs, *args, **kwargs):
-        created = super().bulk_create(objs, *args, **kwargs)
-        refresh_kpi_statuses(KPI.objects.filter(pk__in={m.kpi_id for m in created}))
-        return created
-
-    def bulk_update(self, objs, fields, *args, **kwargs):
-        count = super().bulk_update(objs, fields, *args, **kwargs)
-        refresh_kpi_statuses(KPI.objects.filter(pk__in={m.kpi_id for m in objs}))
-        return count
-
-    def delete(self):
-        kpi_ids = self._kpi_ids()
-        result = super().delete()
-        refresh_kpi_statuses(KPI.objects.filter(pk__in=kpi_ids))
-        return result
-
-    delete.alters_data = True
-
-
-class RefreshesKPIStatus(AuditedModel):
-    """A row that feeds a KPI's cached latest value and status: saving or deleting it refreshes them."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        refresh_kpi_statuses(KPI.objects.filter(pk=self.kpi_id))
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        refresh_kpi_statuses(KPI.objects.filter(pk=self.kpi_id))
-        return result
-
-
-class Measurement(RefreshesKPIStatus):
-    """A dated value of a KPI, entered by a person or fed from another system."""
-
-    objects = models.Manager.from_queryset(MeasurementQuerySet)()
+    Whoever writes measurements refreshes the KPI's cached status afterwards with
+    refresh_kpi_statuses(); metrics.measurements does, for the form, the import and the API.
+    """
 
     kpi = models.ForeignKey(
         KPI, verbose_name=_("KPI"), on_delete=models.CASCADE, related_name="measurements"
@@ -231,8 +178,11 @@ class Measurement(RefreshesKPIStatus):
         return f"{self.kpi} {self.date}: {self.value}"
 
 
-class Milestone(RefreshesKPIStatus):
-    """An intermediate point on a KPI's planned path; the trajectory runs through milestones."""
+class Milestone(AuditedModel):
+    """An intermediate point on a KPI's planned path; the trajectory runs through milestones.
+
+    Like a measurement, a milestone changes the KPI's status: refresh_kpi_statuses() after writing.
+    """
 
     kpi = models.ForeignKey(
         KPI, verbose_name=_("KPI"), on_delete=models.CASCADE, related_name="milestones"
@@ -255,9 +205,12 @@ class Milestone(RefreshesKPIStatus):
 
 
 def refresh_kpi_statuses(kpis) -> None:
-    """Recompute the cached latest measurement and status of these KPIs in a few queries."""
-    from metrics.status import status_from_latest
+    """Recompute the cached latest measurement and status of these KPIs in a few queries.
 
+    Called explicitly wherever a KPI, its measurements or its milestones are written (the write
+    path in metrics.measurements, the KPI form, the admin, the demo loaders): a save() or update()
+    alone leaves the cache as it was. `manage.py refresh_kpi_statuses` recomputes every KPI.
+    """
     latest = Measurement.objects.filter(kpi=OuterRef("pk")).order_by("-date")
     rows = list(
         kpis.annotate(

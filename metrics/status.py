@@ -27,10 +27,26 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+
+class Direction(models.TextChoices):
+    """Which way a KPI improves (KPI.direction): the status counts the gap in that direction."""
+
+    HIGHER = "higher", _("Higher is better")
+    LOWER = "lower", _("Lower is better")
+
+
+class Cadence(models.TextChoices):
+    """How often a KPI is measured (KPI.cadence): how old its latest value may be."""
+
+    WEEKLY = "weekly", _("Weekly")
+    MONTHLY = "monthly", _("Monthly")
+    QUARTERLY = "quarterly", _("Quarterly")
+
+
 ON_TRACK_TOLERANCE = Decimal("0.10")
 AT_RISK_TOLERANCE = Decimal("0.25")
 TREND_POINTS = 6
-ALLOWED_AGE_DAYS = {"weekly": 10, "monthly": 38, "quarterly": 106}
+ALLOWED_AGE_DAYS = {Cadence.WEEKLY: 10, Cadence.MONTHLY: 38, Cadence.QUARTERLY: 106}
 
 
 class Status(models.TextChoices):
@@ -132,7 +148,7 @@ def status_from_latest(kpi, latest_value, latest_date, on: date, milestones=()) 
     path = trajectory(kpi, milestones)
     if not path:
         return KPIStatus(Status.NO_PLAN, latest_value, latest_date, overdue=overdue)
-    sign = 1 if kpi.direction == "higher" else -1
+    sign = 1 if kpi.direction == Direction.HIGHER else -1
     plan = planned_value(path, latest_date)
     span = abs(kpi.target_value - kpi.baseline_value) or Decimal(1)
     reached = sign * (latest_value - kpi.target_value) >= 0

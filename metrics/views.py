@@ -7,9 +7,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from initiatives.forms import people_in
-from initiatives.history import object_history
-from initiatives.models import Phase
 from metrics.charts import kpi_figure
 from metrics.forms import (
     KPIForm,
@@ -24,11 +21,12 @@ from metrics.measurements import (
     measurement_withdraw,
     write_measurements,
 )
-from metrics.models import KPI, Measurement
+from metrics.models import KPI, Measurement, initiatives
 from metrics.status import kpi_status
-from organisations.models import Organisation
+from organisations.models import Organisation, people_in
 from renewal import policy
 from renewal.forms import save_or_show_conflict
+from renewal.history import object_history
 from renewal.models import AuditEntry
 from renewal.policy import Action
 
@@ -69,23 +67,23 @@ def _kpi_people(initiative):
 
 
 def kpi_create(request: HttpRequest, initiative_pk: int) -> HttpResponse:
-    initiative = policy.get_initiative(request.user, initiative_pk, Action.EDIT)
+    initiative = initiatives().get_for(request.user, initiative_pk, Action.EDIT)
     form = KPIForm(request.POST or None, people=_kpi_people(initiative))
     form.instance.initiative = initiative
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("KPI added."))
-        return redirect(initiative.get_phase_url(Phase.GOALS))
+        return redirect(initiative.get_goals_url())
     return render(request, "metrics/kpi_form.html", {"form": form, "initiative": initiative})
 
 
 def kpi_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    kpi = policy.get_kpi(request.user, pk, Action.EDIT)
+    kpi = KPI.objects.get_for(request.user, pk, Action.EDIT)
     initiative = kpi.initiative
     form = KPIForm(request.POST or None, instance=kpi, people=_kpi_people(initiative))
     if request.method == "POST" and form.is_valid() and save_or_show_conflict(form, kpi):
         messages.success(request, _("KPI saved."))
-        return redirect(initiative.get_phase_url(Phase.GOALS))
+        return redirect(initiative.get_goals_url())
     return render(
         request, "metrics/kpi_form.html", {"form": form, "initiative": initiative, "kpi": kpi}
     )
@@ -96,7 +94,7 @@ MEASUREMENTS_PAGE = 50
 
 def kpi_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One KPI: its chart and facts, every measurement (correctable), and its history."""
-    kpi = policy.get_kpi(request.user, pk)
+    kpi = KPI.objects.get_for(request.user, pk)
     can_edit = policy.can(request.user, Action.EDIT, kpi.initiative)
     prefetch_related_objects(
         [kpi],
@@ -187,9 +185,9 @@ def measurement_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 def measurement_add(request: HttpRequest, kpi_pk: int) -> HttpResponse:
     """Add a measurement; htmx gets the KPI card back (chart included), others a redirect."""
-    kpi = policy.get_kpi(request.user, kpi_pk, Action.EDIT)
+    kpi = KPI.objects.get_for(request.user, kpi_pk, Action.EDIT)
     if request.method != "POST":
-        return redirect(kpi.initiative.get_phase_url(Phase.GOALS))
+        return redirect(kpi.initiative.get_goals_url())
     form = measurement_form(kpi, request.POST)
     saved = False
     if form.is_valid():
@@ -211,7 +209,7 @@ def measurement_add(request: HttpRequest, kpi_pk: int) -> HttpResponse:
                 _("The measurement was not saved: %(errors)s")
                 % {"errors": " ".join(e for errors in form.errors.values() for e in errors)},
             )
-        return redirect(kpi.initiative.get_phase_url(Phase.GOALS))
+        return redirect(kpi.initiative.get_goals_url())
     card = kpi_card_context(kpi, can_edit=True, form=None if saved else form)
     card["just_saved"] = saved
     return render(request, "metrics/kpi_card.html", {"card": card})

@@ -589,7 +589,7 @@ class ApplicationInitiativeStopped(ReminderKind):
             officer = people(membership.user)
             # The officers who review an application are the policy's to say, as on the pages.
             theirs = set(
-                policy.reviewable_applications(officer)
+                FundingApplication.objects.reviewable_by(officer)
                 .filter(pk__in=[a.pk for a in applications])
                 .values_list("pk", flat=True)
             )
@@ -663,3 +663,8 @@ KINDS: dict[str, ReminderKind] = {
         ApplicationInitiativeStopped(),
     )
 }
+
+
+def message_for(notification: Notification) -> Message:
+    """Title, lines and link label in the active language, from the kind that made it."""
+    return KINDS[notification.kind].message(notification.params)

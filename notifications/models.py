@@ -36,6 +36,12 @@ class EmailStatus(models.TextChoices):
 
 
 class NotificationQuerySet(models.QuerySet):
+    def for_recipient(self, user):
+        """A person's own reminders: nobody, administrators included, reads another's in the app."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(recipient=user)
+
     def unread(self):
         return self.filter(read_at__isnull=True)
 
@@ -96,12 +102,6 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
-
-    def message(self):
-        """Title, lines and link label in the active language, from the kind that made it."""
-        from notifications.kinds import KINDS
-
-        return KINDS[self.kind].message(self.params)
 
 
 class EmailPreference(models.Model):

@@ -34,7 +34,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from notifications.kinds import KINDS, Due, People, local_now
+from notifications.kinds import KINDS, Due, People, local_now, message_for
 from notifications.models import EmailPreference, EmailStatus, Kind, Notification
 
 logger = logging.getLogger(__name__)
@@ -283,7 +283,7 @@ def email_message(notification: Notification, connection=None) -> mail.EmailMult
     """The e-mail in the recipient's language: plain text, HTML, and a link to act on."""
     recipient = notification.recipient
     with translation.override(recipient.language or settings.LANGUAGE_CODE):
-        message = notification.message()
+        message = message_for(notification)
         template = KINDS[notification.kind].email_template
         context = {
             "notification": notification,

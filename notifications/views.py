@@ -19,17 +19,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from notifications.forms import EmailPreferencesForm
 from notifications.models import Notification
-from renewal import policy
 
 PAGE_SIZE = 25
 
 
 def _own(request, pk) -> Notification:
-    return get_object_or_404(policy.notifications_for(request.user), pk=pk)
+    return get_object_or_404(Notification.objects.for_recipient(request.user), pk=pk)
 
 
 def _count_html(request, oob: bool = False) -> str:
-    unread = policy.notifications_for(request.user).unread().count()
+    unread = Notification.objects.for_recipient(request.user).unread().count()
     # Fetched by htmx, this view is not the page the link sits on: ask htmx which page that is.
     page = urlsplit(request.htmx.current_url or "").path if request.htmx else request.path
     current = page.startswith(reverse("notifications:list"))
@@ -39,13 +38,13 @@ def _count_html(request, oob: bool = False) -> str:
 
 @require_GET
 def notification_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(policy.notifications_for(request.user).all(), PAGE_SIZE).get_page(
+    page = Paginator(Notification.objects.for_recipient(request.user).all(), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(
         request,
         "notifications/list.html",
-        {"page": page, "unread": policy.notifications_for(request.user).unread().count()},
+        {"page": page, "unread": Notification.objects.for_recipient(request.user).unread().count()},
     )
 
 
@@ -88,7 +87,9 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def read_all(request: HttpRequest) -> HttpResponse:
-    marked = policy.notifications_for(request.user).unread().update(read_at=timezone.now())
+    marked = (
+        Notification.objects.for_recipient(request.user).unread().update(read_at=timezone.now())
+    )
     if marked:
         messages.success(request, _("All notifications are marked read."))
     return redirect("notifications:list")

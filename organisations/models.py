@@ -1,5 +1,7 @@
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext_lazy as _
@@ -54,8 +56,6 @@ class Organisation(models.Model):
         return self.name
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         # A new or top-level organisation cannot be inside itself, and has no parent to read.
         if not (self.pk and self.parent_id):
             return
@@ -117,3 +117,17 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.organisation} · {self.get_role_display()}"
+
+
+def people_in(organisations, roles=None):
+    """People who hold a membership (with one of `roles`, if given) in any of these organisations,
+    for owner and team pickers."""
+    memberships = {"memberships__organisation__in": organisations}
+    if roles is not None:
+        memberships["memberships__role__in"] = roles
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, **memberships)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )

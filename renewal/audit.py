@@ -12,10 +12,13 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.db.models.deletion import Collector
 from django.db.models.signals import m2m_changed
+
+from renewal.models import AuditEntry
 
 _actor: ContextVar = ContextVar("audit_actor", default=None)
 # Why the change was made, where the person had to say (a corrected measurement, say).
@@ -77,10 +80,6 @@ def _scope_path(model) -> str:
 
 def _write(model, rows: Iterable[tuple[object, str, str, dict, int | None]]):
     """rows: (pk, action, repr, changes, initiative_id)."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from renewal.models import AuditEntry
-
     actor = current_actor()
     content_type = ContentType.objects.get_for_model(model)
     entries = [

@@ -6,6 +6,8 @@ from django import forms
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from renewal.models import AuditEntry
+
 
 class NumberField(forms.DecimalField):
     """A decimal typed the way people type it: "1 234,5" and "1234.5" both mean 1234.5."""
@@ -127,8 +129,6 @@ def _display(field, value) -> str:
 
 def save_or_show_conflict(form: VersionedModelForm, obj) -> bool:
     """Save the form; on an edit conflict turn it into the conflict report and return False."""
-    from renewal.models import AuditEntry
-
     try:
         form.save()
     except ConflictError as conflict:

@@ -1,4 +1,4 @@
-"""Who may do what: the one place every view, API endpoint, export, report and job asks.
+"""Who may do what: the rule table every view, API endpoint, export, report and job asks.
 
 Access follows the organisation tree: a membership in an organisation covers its sub-organisations,
 and where a user holds several, the strongest role counts. Outside a user's organisations objects
@@ -7,6 +7,10 @@ do not exist for them (404); inside, a role that does not allow the action gets 
 A funding officer holds no role in the applicants' organisations. They read, across all of them,
 exactly the initiatives with an application to their funder that is past draft, and write nothing
 but reviews of those applications.
+
+This module holds the rules only. Each app scopes its own rows with them: `visible_to(user,
+action)` on its querysets builds on `subtree_condition()` (and, for funding, on
+`officer_applications()`), and the apps import this module, never the other way round.
 """
 
 from enum import StrEnum
@@ -38,8 +42,11 @@ ALLOWED = {
     Action.REQUEST: {Role.MEMBER, Role.LEADER},
     Action.CREATE: {Role.MEMBER, Role.LEADER},
     Action.APPLY: {Role.LEADER},
-    Action.REVIEW: set(),  # never through an organisation role: see can_review()
+    Action.REVIEW: set(),  # never through an organisation role: see officer_applications()
 }
+
+# The owner requests the gate decisions and applies for funding, so they must be able to write.
+OWNER_ROLES = ALLOWED[Action.EDIT]
 
 
 def _memberships(user) -> list[tuple[str, str]]:
@@ -51,13 +58,26 @@ def _memberships(user) -> list[tuple[str, str]]:
     return user._policy_memberships
 
 
-# The owner requests the gate decisions and applies for funding, so they must be able to write.
-OWNER_ROLES = ALLOWED[Action.EDIT]
+def _under(paths, field: str) -> Q:
+    """Rows whose organisation path (`field`) starts with one of `paths`; none when no paths."""
+    condition = Q(pk__in=[])
+    for path in paths:
+        condition |= Q(**{f"{field}__startswith": path})
+    return condition
 
 
-def may_own(user, organisation: Organisation) -> bool:
-    """Whether the user can be the owner of an initiative of this organisation."""
-    return role_in(user, organisation) in OWNER_ROLES
+def subtree_condition(user, action: Action = Action.VIEW, field: str = "organisation__path") -> Q:
+    """The rows whose organisation lies in the subtree of a membership whose role allows `action`.
+
+    `field` is the lookup path to that organisation's path, e.g. "organisation__path" on an
+    initiative or "initiative__organisation__path" on a KPI. Administrators get every row, the
+    anonymous none. Every app's `visible_to()` starts from this one condition.
+    """
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    if user.is_superuser:
+        return Q()
+    return _under((path for path, role in _memberships(user) if role in ALLOWED[action]), field)
 
 
 def role_in(user, organisation: Organisation) -> str | None:
@@ -76,40 +96,12 @@ def role_in(user, organisation: Organisation) -> str | None:
 
 def organisations_for(user, action: Action = Action.VIEW) -> QuerySet:
     """The organisations in which the user may do `action` (memberships and their subtrees)."""
-    if not user.is_authenticated:
-        return Organisation.objects.none()
-    if user.is_superuser:
-        return Organisation.objects.all()
-    paths = [path for path, role in _memberships(user) if role in ALLOWED[action]]
-    if not paths:
-        return Organisation.objects.none()
-    condition = Q()
-    for path in paths:
-        condition |= Q(path__startswith=path)
-    return Organisation.objects.filter(condition)
+    return Organisation.objects.filter(subtree_condition(user, action, field="path"))
 
 
-def initiatives_for(user, action: Action = Action.VIEW) -> QuerySet:
-    from initiatives.models import Initiative
-
-    if not user.is_authenticated:
-        return Initiative.objects.none()
-    if user.is_superuser:
-        return Initiative.objects.all()
-    paths = [path for path, role in _memberships(user) if role in ALLOWED[action]]
-    condition = Q(pk__in=[])
-    for path in paths:
-        condition |= Q(organisation__path__startswith=path)
-    if action == Action.VIEW and _officer_paths(user):
-        condition |= Q(pk__in=reviewable_applications(user).values("initiative_id"))
-    return Initiative.objects.filter(condition)
-
-
-def kpis_for(user, action: Action = Action.VIEW) -> QuerySet:
-    """The KPIs of the initiatives in which the user may do `action`."""
-    from metrics.models import KPI
-
-    return KPI.objects.filter(initiative__in=initiatives_for(user, action))
+def may_own(user, organisation: Organisation) -> bool:
+    """Whether the user can be the owner of an initiative of this organisation."""
+    return role_in(user, organisation) in OWNER_ROLES
 
 
 def can(user, action: Action, initiative) -> bool:
@@ -120,8 +112,8 @@ def can(user, action: Action, initiative) -> bool:
     # Four eyes: an owner applies for funding, but decides at no gate unless they lead.
     if action == Action.APPLY and user.is_authenticated and initiative.owner_id == user.pk:
         return role in OWNER_ROLES
-    if action == Action.VIEW and role is None and _officer_paths(user):
-        return reviewable_applications(user).filter(initiative=initiative).exists()
+    if action == Action.VIEW and role is None and is_funding_officer(user):
+        return officer_applications(user, initiative.funding_applications.all()).exists()
     return role in ALLOWED[action]
 
 
@@ -146,27 +138,12 @@ def authorize(user, initiative, needs: Action = Action.VIEW):
     return initiative
 
 
-def get_initiative(user, pk, needs: Action = Action.VIEW):
-    """The initiative if the user may see it (else 404) and may do `needs` to it (else 403)."""
-    from initiatives.models import Initiative
-
+def get_or_404(queryset: QuerySet, pk):
+    """The row of `queryset` with this primary key; a missing or malformed one is not found."""
     try:
-        initiative = Initiative.objects.select_related("organisation", "owner").get(pk=pk)
-    except (Initiative.DoesNotExist, ValueError, TypeError):
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
-    return authorize(user, initiative, needs)
-
-
-def get_kpi(user, pk, needs: Action = Action.VIEW):
-    """A KPI, checked through its initiative's permissions."""
-    from metrics.models import KPI
-
-    try:
-        kpi = KPI.objects.select_related("initiative__organisation", "owner").get(pk=pk)
-    except (KPI.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-    authorize(user, kpi.initiative, needs)
-    return kpi
 
 
 # Funding ---------------------------------------------------------------------------------------
@@ -182,63 +159,25 @@ def is_funding_officer(user) -> bool:
     return bool(_officer_paths(user))
 
 
-def reviewable_applications(user) -> QuerySet:
-    """Applications past draft to the calls of the funders where the user is a funding officer."""
-    from funding.models import ApplicationState, FundingApplication
+def officer_applications(user, applications: QuerySet) -> QuerySet:
+    """The officer rule: of these funding applications, the ones the user reads and reviews as a
+    funding officer — past draft, to a call of a funder where they are an officer.
 
+    Administrators get every one past draft. The draft state is read from the applications' own
+    model (`FundingApplication.State`), so this module needs no import of the funding app.
+    """
+    submitted = applications.exclude(state=applications.model.State.DRAFT)
     if user.is_authenticated and user.is_superuser:
-        return FundingApplication.objects.exclude(state=ApplicationState.DRAFT)
+        return submitted
     paths = _officer_paths(user)
     if not paths:
-        return FundingApplication.objects.none()
-    condition = Q()
-    for path in paths:
-        condition |= Q(call__funder__path__startswith=path)
-    return FundingApplication.objects.exclude(state=ApplicationState.DRAFT).filter(condition)
-
-
-def applications_for(user) -> QuerySet:
-    """Every application the user may read: their organisations' (drafts too) and those to review."""
-    from funding.models import FundingApplication
-
-    own = FundingApplication.objects.filter(initiative__in=_member_initiatives(user))
-    return own | reviewable_applications(user)
-
-
-def api_tokens_for(user) -> QuerySet:
-    """A person's own API tokens: only they list and revoke them, administrators included."""
-    from api.models import APIToken
-
-    if not user.is_authenticated:
-        return APIToken.objects.none()
-    return APIToken.objects.filter(user=user)
-
-
-def notifications_for(user) -> QuerySet:
-    """A person's own reminders: nobody, administrators included, reads another's in the app."""
-    from notifications.models import Notification
-
-    if not user.is_authenticated:
-        return Notification.objects.none()
-    return Notification.objects.filter(recipient=user)
-
-
-def _member_initiatives(user) -> QuerySet:
-    from initiatives.models import Initiative
-
-    if not user.is_authenticated:
-        return Initiative.objects.none()
-    if user.is_superuser:
-        return Initiative.objects.all()
-    condition = Q(pk__in=[])
-    for path, role in _memberships(user):
-        if role in ALLOWED[Action.VIEW]:
-            condition |= Q(organisation__path__startswith=path)
-    return Initiative.objects.filter(condition)
+        return applications.none()
+    return submitted.filter(_under(paths, "call__funder__path"))
 
 
 def can_review(user, application) -> bool:
-    return reviewable_applications(user).filter(pk=application.pk).exists()
+    same = type(application)._default_manager.filter(pk=application.pk)
+    return officer_applications(user, same).exists()
 
 
 def can_on_application(user, action: Action, application) -> bool:
@@ -252,16 +191,8 @@ def can_on_application(user, action: Action, application) -> bool:
     return can(user, action, application.initiative)
 
 
-def get_application(user, pk, needs: Action = Action.VIEW):
-    """The funding application if the user may see it (else 404) and do `needs` (else 403)."""
-    from funding.models import FundingApplication
-
-    try:
-        application = FundingApplication.objects.select_related(
-            "initiative__organisation", "initiative__owner", "call__funder"
-        ).get(pk=pk)
-    except (FundingApplication.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+def authorize_application(user, application, needs: Action = Action.VIEW):
+    """Raise 404 when the user may not see the application, 403 when they may not do `needs`."""
     if not can_on_application(user, Action.VIEW, application):
         raise Http404
     if needs != Action.VIEW and not can_on_application(user, needs, application):

@@ -4,6 +4,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from renewal import policy
+
+
+class ReportJobQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The user's own report jobs, of organisations they may still see: a report is its
+        requester's, and someone who lost their membership no longer reads what it covers."""
+        if not user.is_authenticated:
+            return self.none()
+        scope = policy.subtree_condition(user, policy.Action.VIEW, "organisation__path")
+        return self.filter(scope, requested_by=user)
+
 
 class ReportJob(models.Model):
     """A report rendered in the background: who asked, how far it is, and the file when done."""
@@ -38,6 +50,8 @@ class ReportJob(models.Model):
     created_at = models.DateTimeField(_("requested"), default=timezone.now)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    objects = ReportJobQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("report job")

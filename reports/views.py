@@ -5,6 +5,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 
+from funding.models import FundingApplication
+from initiatives.models import Initiative
 from renewal import policy
 from renewal.policy import Action
 from reports import render as renderers
@@ -15,9 +17,15 @@ from reports.tasks import render_portfolio_report
 
 def initiative_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """One initiative's report is quick enough to return directly."""
-    initiative = policy.get_initiative(request.user, pk)
+    initiative = Initiative.objects.get_for(request.user, pk)
     pdf = renderers.initiative_pdf(initiative, request.LANGUAGE_CODE)
     return pdf_response(pdf, f"initiative-{initiative.pk}.pdf")
+
+
+def application_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    application = FundingApplication.objects.get_for(request.user, pk)
+    pdf = renderers.application_pdf(application, request.LANGUAGE_CODE)
+    return pdf_response(pdf, f"funding-application-{application.pk}.pdf")
 
 
 class PortfolioReportForm(forms.Form):
@@ -42,14 +50,15 @@ def portfolio_report(request: HttpRequest) -> HttpResponse:
         )
         transaction.on_commit(lambda: render_portfolio_report.delay(job.pk))
         return redirect(job)
-    jobs = ReportJob.objects.filter(requested_by=request.user).select_related("organisation")[:10]
+    jobs = ReportJob.objects.visible_to(request.user).select_related("organisation")[:10]
     return render(request, "reports/portfolio.html", {"form": form, "jobs": jobs})
 
 
 def _own_job(request, pk) -> ReportJob:
-    # A report is its requester's: others get 404, as for anything outside their organisations.
+    # A report is its requester's, and only while they may still see the organisation it covers:
+    # others get 404, as for anything outside their organisations.
     return get_object_or_404(
-        ReportJob.objects.select_related("organisation"), pk=pk, requested_by=request.user
+        ReportJob.objects.visible_to(request.user).select_related("organisation"), pk=pk
     )
 
 

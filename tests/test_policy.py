@@ -1,5 +1,7 @@
 """Who may see and do what: the organisation tree, roles, owners, officers and administrators."""
 
+from types import SimpleNamespace
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -8,6 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains
 
+from initiatives.models import Initiative
+from metrics.models import KPI
+from notifications.models import Kind, Notification
 from organisations.models import Membership, Organisation
 from renewal import policy
 from renewal.policy import Action
@@ -33,7 +38,7 @@ def city_initiative(make_initiative, municipality, outsider):
 def test_leader_of_the_ministry_sees_initiatives_of_its_agencies(
     leader, initiative, agency_b_initiative, ministry_initiative, city_initiative
 ):
-    visible = set(policy.initiatives_for(leader))
+    visible = set(Initiative.objects.visible_to(leader))
 
     assert visible == {initiative, agency_b_initiative, ministry_initiative}
     assert policy.role_in(leader, initiative.organisation) == Role.LEADER
@@ -42,18 +47,18 @@ def test_leader_of_the_ministry_sees_initiatives_of_its_agencies(
 def test_member_of_an_agency_does_not_see_its_parent_or_sibling(
     member, initiative, agency_b_initiative, ministry_initiative
 ):
-    assert set(policy.initiatives_for(member)) == {initiative}
+    assert set(Initiative.objects.visible_to(member)) == {initiative}
     with pytest.raises(Http404):
-        policy.get_initiative(member, ministry_initiative.pk)
+        Initiative.objects.get_for(member, ministry_initiative.pk)
     with pytest.raises(Http404):
-        policy.get_initiative(member, agency_b_initiative.pk)
+        Initiative.objects.get_for(member, agency_b_initiative.pk)
 
 
 def test_outsider_does_not_see_another_organisations_initiative(outsider, initiative):
-    assert initiative not in policy.initiatives_for(outsider)
+    assert initiative not in Initiative.objects.visible_to(outsider)
     assert not policy.can(outsider, Action.VIEW, initiative)
     with pytest.raises(Http404):
-        policy.get_initiative(outsider, initiative.pk)
+        Initiative.objects.get_for(outsider, initiative.pk)
 
 
 def test_sub_organisation_access_follows_the_tree_when_an_agency_moves(
@@ -63,8 +68,8 @@ def test_sub_organisation_access_follows_the_tree_when_an_agency_moves(
     agency.parent = municipality
     agency.save()
 
-    assert initiative not in policy.initiatives_for(leader)
-    assert initiative in policy.initiatives_for(member)
+    assert initiative not in Initiative.objects.visible_to(leader)
+    assert initiative in Initiative.objects.visible_to(member)
 
 
 def test_strongest_role_wins_when_a_user_holds_several(viewer, agency_a, initiative):
@@ -90,14 +95,14 @@ def test_stronger_role_in_one_agency_does_not_reach_its_sibling(
 
     assert policy.can(viewer, Action.VIEW, agency_b_initiative)
     with pytest.raises(PermissionDenied):
-        policy.get_initiative(viewer, agency_b_initiative.pk, Action.EDIT)
+        Initiative.objects.get_for(viewer, agency_b_initiative.pk, Action.EDIT)
 
 
 def test_member_may_edit_but_not_decide(member, initiative):
     assert policy.can(member, Action.EDIT, initiative)
     assert not policy.can(member, Action.DECIDE, initiative)
     with pytest.raises(PermissionDenied):
-        policy.get_initiative(member, initiative.pk, Action.DECIDE)
+        Initiative.objects.get_for(member, initiative.pk, Action.DECIDE)
 
 
 def test_an_owner_who_is_a_member_requests_but_never_decides(make_initiative, agency_a, member):
@@ -107,7 +112,7 @@ def test_an_owner_who_is_a_member_requests_but_never_decides(make_initiative, ag
     assert policy.can(member, Action.APPLY, owned)
     assert not policy.can(member, Action.DECIDE, owned)
     with pytest.raises(PermissionDenied):
-        policy.get_initiative(member, owned.pk, Action.DECIDE)
+        Initiative.objects.get_for(member, owned.pk, Action.DECIDE)
 
 
 def test_a_viewer_may_not_request_a_gate_decision(viewer, initiative):
@@ -121,7 +126,7 @@ def test_owner_without_a_role_in_the_organisation_may_not_decide(
 
     assert not policy.can(outsider, Action.DECIDE, owned)
     with pytest.raises(Http404):
-        policy.get_initiative(outsider, owned.pk, Action.DECIDE)
+        Initiative.objects.get_for(outsider, owned.pk, Action.DECIDE)
 
 
 def test_a_viewer_named_owner_still_may_not_decide_or_apply(make_initiative, agency_a, viewer):
@@ -132,14 +137,14 @@ def test_a_viewer_named_owner_still_may_not_decide_or_apply(make_initiative, age
     assert not policy.can(viewer, Action.DECIDE, owned)
     assert not policy.can(viewer, Action.APPLY, owned)
     with pytest.raises(PermissionDenied):
-        policy.get_initiative(viewer, owned.pk, Action.DECIDE)
+        Initiative.objects.get_for(viewer, owned.pk, Action.DECIDE)
 
 
 def test_viewer_may_read_but_not_edit(viewer, initiative):
-    assert policy.get_initiative(viewer, initiative.pk) == initiative
+    assert Initiative.objects.get_for(viewer, initiative.pk) == initiative
     assert not policy.can(viewer, Action.EDIT, initiative)
     with pytest.raises(PermissionDenied):
-        policy.get_initiative(viewer, initiative.pk, Action.EDIT)
+        Initiative.objects.get_for(viewer, initiative.pk, Action.EDIT)
 
 
 def test_viewer_may_not_create_initiatives(viewer):
@@ -153,39 +158,39 @@ def test_member_may_create_initiatives_only_in_their_own_subtree(member, agency_
 def test_officer_sees_no_initiatives_while_there_is_no_funding(
     officer, initiative, city_initiative
 ):
-    assert not policy.initiatives_for(officer).exists()
+    assert not Initiative.objects.visible_to(officer).exists()
     assert not policy.organisations_for(officer).exists()
     with pytest.raises(Http404):
-        policy.get_initiative(officer, initiative.pk)
+        Initiative.objects.get_for(officer, initiative.pk)
 
 
 def test_superuser_sees_and_decides_everything(superuser, initiative, city_initiative):
-    assert set(policy.initiatives_for(superuser)) == {initiative, city_initiative}
+    assert set(Initiative.objects.visible_to(superuser)) == {initiative, city_initiative}
     assert policy.can(superuser, Action.DECIDE, city_initiative)
-    assert policy.get_initiative(superuser, initiative.pk, Action.DECIDE) == initiative
+    assert Initiative.objects.get_for(superuser, initiative.pk, Action.DECIDE) == initiative
 
 
 def test_anonymous_user_sees_nothing(initiative):
     anonymous = AnonymousUser()
 
-    assert not policy.initiatives_for(anonymous).exists()
+    assert not Initiative.objects.visible_to(anonymous).exists()
     with pytest.raises(Http404):
-        policy.get_initiative(anonymous, initiative.pk)
+        Initiative.objects.get_for(anonymous, initiative.pk)
 
 
 def test_kpi_is_checked_through_its_initiative(kpi, member, viewer, outsider):
-    assert policy.get_kpi(member, kpi.pk, Action.EDIT) == kpi
+    assert KPI.objects.get_for(member, kpi.pk, Action.EDIT) == kpi
     with pytest.raises(PermissionDenied):
-        policy.get_kpi(viewer, kpi.pk, Action.EDIT)
+        KPI.objects.get_for(viewer, kpi.pk, Action.EDIT)
     with pytest.raises(Http404):
-        policy.get_kpi(outsider, kpi.pk)
+        KPI.objects.get_for(outsider, kpi.pk)
 
 
 def test_a_missing_or_malformed_id_is_not_found(leader):
     with pytest.raises(Http404):
-        policy.get_initiative(leader, 999_999)
+        Initiative.objects.get_for(leader, 999_999)
     with pytest.raises(Http404):
-        policy.get_initiative(leader, "not-a-number")
+        Initiative.objects.get_for(leader, "not-a-number")
 
 
 # The tree, kept by administrators -----------------------------------------------------------------
@@ -228,8 +233,6 @@ def test_administrator_cannot_put_an_organisation_inside_its_own_subtree(
 
 
 def test_notifications_are_only_ever_the_recipients_own(leader, member, superuser):
-    from notifications.models import Kind, Notification
-
     mine = Notification.objects.create(
         recipient=member,
         kind=Kind.WEEKLY_REVIEW,
@@ -239,7 +242,100 @@ def test_notifications_are_only_ever_the_recipients_own(leader, member, superuse
         created_at=timezone.now(),
     )
 
-    assert list(policy.notifications_for(member)) == [mine]
-    assert not policy.notifications_for(leader).exists()
-    assert not policy.notifications_for(superuser).exists()
-    assert not policy.notifications_for(AnonymousUser()).exists()
+    assert list(Notification.objects.for_recipient(member)) == [mine]
+    assert not Notification.objects.for_recipient(leader).exists()
+    assert not Notification.objects.for_recipient(superuser).exists()
+    assert not Notification.objects.for_recipient(AnonymousUser()).exists()
+
+
+# The rule table, answered without the database ---------------------------------------------------
+
+
+class _Person:
+    """A signed-in user whose memberships are given, as policy caches them: no query needed."""
+
+    is_authenticated = True
+    is_superuser = False
+
+    def __init__(self, pk, memberships):
+        self.pk = pk
+        self._policy_memberships = memberships
+
+
+def _initiative(owner_id=99, is_open=True):
+    # An agency (/1/2/) under the ministry (/1/); the sibling agency is /1/3/.
+    return SimpleNamespace(
+        organisation=SimpleNamespace(path="/1/2/"), owner_id=owner_id, is_open=is_open
+    )
+
+
+# What each role may do to an open initiative of its organisation's subtree, as it always was.
+RULE_TABLE = {
+    Action.VIEW: {Role.VIEWER, Role.MEMBER, Role.LEADER},
+    Action.EDIT: {Role.MEMBER, Role.LEADER},
+    Action.DECIDE: {Role.LEADER},
+    Action.REQUEST: {Role.MEMBER, Role.LEADER},
+    Action.CREATE: {Role.MEMBER, Role.LEADER},
+    Action.APPLY: {Role.LEADER},
+    Action.REVIEW: set(),
+}
+
+
+@pytest.mark.parametrize("action", list(Action))
+@pytest.mark.parametrize("role", [Role.VIEWER, Role.MEMBER, Role.LEADER])
+def test_the_rule_table_answers_as_it_always_has(role, action):
+    above = _Person(1, [("/1/", role)])
+    sibling = _Person(2, [("/1/3/", role)])
+
+    assert policy.can(above, action, _initiative()) == (role in RULE_TABLE[action])
+    assert not policy.can(sibling, action, _initiative())
+    assert policy.ALLOWED == RULE_TABLE
+
+
+@pytest.mark.parametrize("action", [Action.EDIT, Action.DECIDE, Action.REQUEST])
+def test_a_closed_initiative_is_read_but_never_changed(action):
+    leader = _Person(1, [("/1/", Role.LEADER)])
+
+    assert policy.can(leader, Action.VIEW, _initiative(is_open=False))
+    assert not policy.can(leader, action, _initiative(is_open=False))
+
+
+@pytest.mark.parametrize(
+    ("role", "applies"), [(Role.MEMBER, True), (Role.LEADER, True), (Role.VIEWER, False)]
+)
+def test_an_owner_applies_for_funding_only_with_a_role_that_writes(role, applies):
+    owner = _Person(7, [("/1/2/", role)])
+
+    assert policy.can(owner, Action.APPLY, _initiative(owner_id=7)) is applies
+    assert policy.can(owner, Action.DECIDE, _initiative(owner_id=7)) is (role == Role.LEADER)
+
+
+def test_the_strongest_role_over_an_organisation_counts():
+    person = _Person(1, [("/1/", Role.VIEWER), ("/1/2/", Role.LEADER), ("/1/3/", Role.MEMBER)])
+
+    assert policy.role_in(person, SimpleNamespace(path="/1/2/5/")) == Role.LEADER
+    assert policy.role_in(person, SimpleNamespace(path="/1/3/")) == Role.MEMBER
+    assert policy.role_in(person, SimpleNamespace(path="/1/")) == Role.VIEWER
+    assert policy.role_in(person, SimpleNamespace(path="/4/")) is None
+    assert policy.role_in(AnonymousUser(), SimpleNamespace(path="/1/")) is None
+
+
+def test_an_officer_holds_no_organisation_role():
+    officer = _Person(1, [("/9/", Role.FUNDING_OFFICER)])
+
+    assert policy.is_funding_officer(officer)
+    assert policy.role_in(officer, SimpleNamespace(path="/9/")) is None
+    for action in set(Action) - {Action.VIEW}:
+        assert not policy.can(officer, action, _initiative())
+
+
+def test_the_subtree_condition_covers_the_roles_that_allow_the_action(
+    leader, member, viewer, initiative, kpi
+):
+    assert list(Initiative.objects.filter(policy.subtree_condition(member, Action.EDIT))) == [
+        initiative
+    ]
+    assert not Initiative.objects.filter(policy.subtree_condition(viewer, Action.EDIT)).exists()
+    assert list(KPI.objects.visible_to(viewer)) == [kpi]
+    assert not KPI.objects.visible_to(viewer, Action.EDIT).exists()
+    assert not Initiative.objects.filter(policy.subtree_condition(AnonymousUser())).exists()

@@ -12,7 +12,6 @@ from metrics.models import KPI, Measurement
 from notifications.models import EmailStatus, Kind, Notification
 from notifications.services import last_daytime
 from organisations.models import Membership, Organisation, User
-from renewal import policy
 from renewal.models import AuditEntry
 
 DEMO_USERS = {"leader", "member", "viewer", "officer", "outsider", "registrar", "cityleader"}
@@ -65,13 +64,15 @@ def test_seeded_personas_see_what_the_demo_promises(db, debug):
     seed()
     users = {user.username: user for user in User.objects.all()}
 
-    assert policy.initiatives_for(users["leader"]).count() == 8
-    assert policy.initiatives_for(users["member"]).count() == 4
-    assert policy.initiatives_for(users["viewer"]).count() == 8
-    assert policy.initiatives_for(users["outsider"]).count() == 4
+    assert Initiative.objects.visible_to(users["leader"]).count() == 8
+    assert Initiative.objects.visible_to(users["member"]).count() == 4
+    assert Initiative.objects.visible_to(users["viewer"]).count() == 8
+    assert Initiative.objects.visible_to(users["outsider"]).count() == 4
     # The officer sees the six initiatives that applied to Sitra (not the draft's, not the city's).
-    assert policy.initiatives_for(users["officer"]).count() == 6
-    assert not policy.initiatives_for(users["officer"]).filter(organisation__kind="municipality")
+    assert Initiative.objects.visible_to(users["officer"]).count() == 6
+    assert not Initiative.objects.visible_to(users["officer"]).filter(
+        organisation__kind="municipality"
+    )
 
 
 def test_seed_demo_is_safe_to_run_twice(db, debug):
@@ -88,7 +89,7 @@ def test_the_demo_leader_finds_reminders_waiting_and_nothing_was_e_mailed(db, de
     seed()
     leader = User.objects.get(username="leader")
 
-    reminders = policy.notifications_for(leader)
+    reminders = Notification.objects.for_recipient(leader)
     assert reminders.filter(kind=Kind.PORTFOLIO_DIGEST).count() == 1
     assert reminders.unread().count() >= 1
     assert not mailoutbox

@@ -23,6 +23,8 @@ class Review(AuditedModel):
         WEEKLY = "weekly", _("Weekly team review")
         MONTHLY = "monthly", _("Monthly leadership review")
 
+    Decision = ReviewDecision
+
     initiative = models.ForeignKey(
         "initiatives.Initiative",
         verbose_name=_("initiative"),

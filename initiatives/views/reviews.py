@@ -6,10 +6,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from initiatives import services
-from initiatives.forms import people_in
-from initiatives.models import GateError, Phase, Review
+from initiatives.models import GateError, Initiative, Phase, Review
 from initiatives.phase_forms import ReviewActionForm, ReviewForm, ScaleForm
-from organisations.models import Organisation
+from organisations.models import Organisation, people_in
 from renewal import policy
 from renewal.policy import Action
 
@@ -17,7 +16,7 @@ ACTION_ROWS = 3
 
 
 def review_create(request: HttpRequest, pk: int) -> HttpResponse:
-    initiative = policy.get_initiative(request.user, pk, Action.EDIT)
+    initiative = Initiative.objects.get_for(request.user, pk, Action.EDIT)
     people = people_in(Organisation.objects.filter(pk__in=initiative.organisation.ancestor_ids()))
     data = request.POST or None
     form = ReviewForm(data)
@@ -48,7 +47,7 @@ def review_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def review_detail(request: HttpRequest, pk: int, review_pk: int) -> HttpResponse:
-    initiative = policy.get_initiative(request.user, pk)
+    initiative = Initiative.objects.get_for(request.user, pk)
     review = (
         Review.objects.filter(initiative=initiative, pk=review_pk)
         .select_related("recorded_by")
@@ -64,7 +63,7 @@ def review_detail(request: HttpRequest, pk: int, review_pk: int) -> HttpResponse
 
 def scale(request: HttpRequest, pk: int) -> HttpResponse:
     """Start a follow-up initiative in another unit with this one's KPIs and benefit plan."""
-    initiative = policy.get_initiative(request.user, pk, Action.DECIDE)
+    initiative = Initiative.objects.get_for(request.user, pk, Action.DECIDE)
     organisations = policy.organisations_for(request.user, Action.CREATE)
     form = ScaleForm(request.POST or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():

@@ -4,9 +4,9 @@ nothing but reviews."""
 import pytest
 from django.urls import reverse
 
-from funding.models import ApplicationState, ReviewComment
+from funding.models import ApplicationState, ReviewComment, TransitionError
+from initiatives.models import Initiative
 from organisations.models import Membership, Organisation
-from renewal import policy
 from tests.conftest import client_for, make_user
 
 
@@ -20,7 +20,7 @@ def city_submitted(make_application, city_initiative, outsider):
 def test_officer_sees_applied_initiatives_of_every_organisation(
     officer_client, officer, submitted, city_submitted
 ):
-    assert set(policy.initiatives_for(officer)) == {
+    assert set(Initiative.objects.visible_to(officer)) == {
         submitted.initiative,
         city_submitted.initiative,
     }
@@ -32,7 +32,7 @@ def test_officer_sees_applied_initiatives_of_every_organisation(
 def test_officer_sees_no_draft_only_or_never_applied_initiative(
     officer_client, officer, draft, city_initiative
 ):
-    assert not policy.initiatives_for(officer).exists()
+    assert not Initiative.objects.visible_to(officer).exists()
     assert officer_client.get(draft.initiative.get_absolute_url()).status_code == 404
     assert officer_client.get(draft.get_absolute_url()).status_code == 404
     assert officer_client.get(city_initiative.get_absolute_url()).status_code == 404
@@ -45,7 +45,7 @@ def test_officer_sees_no_draft_only_or_never_applied_initiative(
 def test_an_officer_of_another_funder_sees_nothing(submitted, funder):
     other = Organisation.objects.create(name="Other Fund", kind=Organisation.Kind.FUNDER)
     stranger = make_user("stranger", "S", "T", other, Membership.Role.FUNDING_OFFICER)
-    assert not policy.initiatives_for(stranger).exists()
+    assert not Initiative.objects.visible_to(stranger).exists()
     assert client_for(stranger).get(submitted.get_absolute_url()).status_code == 404
 
 
@@ -86,6 +86,41 @@ def test_a_comment_needs_text(officer_client, submitted):
     )
     assert response.status_code == 400
     assert not ReviewComment.objects.exists()
+
+
+def test_the_application_refuses_an_empty_comment_whoever_calls_it(officer, submitted):
+    with pytest.raises(TransitionError, match="Write the comment the applicant will read"):
+        submitted.comment(officer, "   ")
+
+    assert not ReviewComment.objects.exists()
+
+
+def test_a_comment_is_stored_without_changing_the_state(officer, submitted):
+    comment = submitted.comment(officer, "  Please add the monthly volumes.  ")
+
+    assert (comment.author, comment.body, comment.decision) == (
+        officer,
+        "Please add the monthly volumes.",
+        "",
+    )
+    submitted.refresh_from_db()
+    assert submitted.state == ApplicationState.SUBMITTED
+
+
+def test_taking_into_review_stores_its_comment_only_when_there_is_one(officer, submitted):
+    submitted.start_review(officer, "We are reading it.")
+
+    assert submitted.state == ApplicationState.IN_REVIEW
+    assert list(submitted.comments.values_list("body", flat=True)) == ["We are reading it."]
+
+
+def test_a_refused_move_stores_no_comment(officer, submitted):
+    submitted.start_review(officer)
+
+    with pytest.raises(TransitionError):
+        submitted.start_review(officer, "Again.")
+
+    assert not submitted.comments.exists()
 
 
 def test_applicants_cannot_review_their_own_application(leader_client, member_client, submitted):

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from pypdf import PdfReader
 
+from organisations.models import Membership
 from reports.models import ReportJob
 from reports.svg import line_chart
 
@@ -27,7 +28,7 @@ def finnish_initiative(initiative):
 def test_application_pdf_shows_the_frozen_commitments(
     leader_client, finnish_initiative, submitted, kpi
 ):
-    response = leader_client.get(reverse("funding:pdf", args=[submitted.pk]))
+    response = leader_client.get(reverse("reports:application", args=[submitted.pk]))
 
     assert response["Content-Type"] == "application/pdf"
     text = pdf_text(response.content)
@@ -41,13 +42,13 @@ def test_application_pdf_shows_the_frozen_commitments(
 def test_application_pdf_is_in_the_readers_language(leader, leader_client, submitted):
     leader.language = "fi"
     leader.save()
-    text = pdf_text(leader_client.get(reverse("funding:pdf", args=[submitted.pk])).content)
+    text = pdf_text(leader_client.get(reverse("reports:application", args=[submitted.pk])).content)
     assert "Rahoitushakemus" in text
     assert "Sivu 1 / " in text
 
 
 def test_officer_prints_an_application_they_review(officer_client, granted):
-    response = officer_client.get(reverse("funding:pdf", args=[granted.pk]))
+    response = officer_client.get(reverse("reports:application", args=[granted.pk]))
     assert response.status_code == 200
     assert "Granted: report the processing time quarterly." in pdf_text(response.content)
 
@@ -135,6 +136,59 @@ def test_a_report_is_its_requesters_only(
     job = ReportJob.objects.get()
     assert viewer_client.get(job.get_absolute_url()).status_code == 404
     assert viewer_client.get(reverse("reports:download", args=[job.pk])).status_code == 404
+
+
+def test_a_requester_who_lost_their_membership_no_longer_downloads_the_report(
+    leader,
+    leader_client,
+    ministry,
+    settings,
+    tmp_path,
+    celery_runs_tasks,
+    django_capture_on_commit_callbacks,
+):
+    settings.MEDIA_ROOT = tmp_path
+    with django_capture_on_commit_callbacks(execute=True):
+        leader_client.post(reverse("reports:portfolio"), {"organisation": ministry.pk})
+    job = ReportJob.objects.get(state=ReportJob.State.DONE)
+    download = reverse("reports:download", args=[job.pk])
+    assert leader_client.get(download).status_code == 200
+
+    Membership.objects.filter(user=leader, organisation=ministry).delete()
+
+    assert leader_client.get(download).status_code == 404
+    assert leader_client.get(job.get_absolute_url()).status_code == 404
+    assert job.pk not in [
+        j.pk for j in leader_client.get(reverse("reports:portfolio")).context["jobs"]
+    ]
+
+
+def test_a_requester_who_now_only_views_the_organisation_still_downloads_the_report(
+    leader,
+    leader_client,
+    ministry,
+    settings,
+    tmp_path,
+    celery_runs_tasks,
+    django_capture_on_commit_callbacks,
+):
+    settings.MEDIA_ROOT = tmp_path
+    with django_capture_on_commit_callbacks(execute=True):
+        leader_client.post(reverse("reports:portfolio"), {"organisation": ministry.pk})
+    job = ReportJob.objects.get(state=ReportJob.State.DONE)
+
+    Membership.objects.filter(user=leader, organisation=ministry).update(
+        role=Membership.Role.VIEWER
+    )
+
+    assert leader_client.get(reverse("reports:download", args=[job.pk])).status_code == 200
+
+
+def test_the_old_application_pdf_address_leads_to_the_pdf(leader_client, submitted):
+    response = leader_client.get(reverse("funding:pdf", args=[submitted.pk]))
+
+    assert response.status_code == 301
+    assert response.url == reverse("reports:application", args=[submitted.pk])
 
 
 @pytest.mark.parametrize("kind", ["application", "initiative", "portfolio"])

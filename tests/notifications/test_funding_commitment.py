@@ -11,6 +11,7 @@ import pytest
 
 from initiatives.models import RealisedBenefit, State
 from initiatives.models.planning import ShowsIn
+from notifications.kinds import message_for
 from notifications.models import EmailPreference, EmailStatus, Kind, Notification
 from notifications.services import sweep
 from tests.notifications.conftest import at
@@ -73,7 +74,7 @@ def test_overdue_commitment_is_reminded_again_each_month_while_short(granted, ou
     periods = list(commitment_reminders().order_by("created_at").values_list("period", flat=True))
     assert periods == ["overdue+0", "overdue+1"]
     first = commitment_reminders().order_by("created_at").first()
-    assert first.message().title.startswith("Committed benefit overdue")
+    assert message_for(first).title.startswith("Committed benefit overdue")
 
 
 def test_no_reminder_once_the_benefit_is_realised_in_full(granted, benefit, leader, outbox):
@@ -87,7 +88,7 @@ def test_a_partly_realised_benefit_says_how_much_so_far(granted, benefit, leader
     sweep(at("2027-04-02 09:00"))
 
     [reminder] = commitment_reminders()
-    assert "60,000" in " ".join(reminder.message().lines)
+    assert "60,000" in " ".join(message_for(reminder).lines)
 
 
 def test_only_granted_applications_of_active_initiatives_are_reminded(

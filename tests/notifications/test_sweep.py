@@ -7,7 +7,8 @@ import pytest
 from django.conf import settings as django_settings
 
 from initiatives.models import Phase, State
-from metrics.models import Measurement
+from metrics.measurements import Item, write_measurements
+from notifications.kinds import message_for
 from notifications.models import EmailPreference, EmailStatus, Kind, Notification
 from notifications.services import sweep
 from tests.notifications.conftest import MONDAY, at
@@ -107,7 +108,7 @@ def test_overdue_measurement_reminds_the_kpi_owner_once_per_cadence_interval(
     reviewed, member, make_monthly_kpi, outbox
 ):
     kpi = make_monthly_kpi(reviewed, member, date(2025, 11, 1))
-    Measurement.objects.create(kpi=kpi, date=date(2026, 10, 1), value=Decimal(60))
+    write_measurements(member, [Item(kpi, date(2026, 10, 1), Decimal(60))], update_existing=False)
 
     # Monthly KPIs may be 38 days old: overdue from 9 November.
     assert sweep(at("2026-11-08 10:00")).created[Kind.MEASUREMENT_OVERDUE] == 0
@@ -127,7 +128,7 @@ def test_overdue_measurement_reminds_the_kpi_owner_once_per_cadence_interval(
     assert f"#kpi-{kpi.pk}" in first.body
 
     # A new measurement ends the episode.
-    Measurement.objects.create(kpi=kpi, date=date(2026, 12, 10), value=Decimal(62))
+    write_measurements(member, [Item(kpi, date(2026, 12, 10), Decimal(62))], update_existing=False)
     assert sweep(at("2026-12-20 10:00")).created[Kind.MEASUREMENT_OVERDUE] == 0
 
 
@@ -138,7 +139,7 @@ def test_a_kpi_never_measured_is_overdue_from_its_baseline(
     sweep(at("2026-11-23 10:00"))
     [overdue] = reminders(Kind.MEASUREMENT_OVERDUE)
     assert overdue.period == "2026-10-01+0"
-    assert "nothing has been recorded since the baseline" in overdue.message().lines[0]
+    assert "nothing has been recorded since the baseline" in message_for(overdue).lines[0]
 
 
 def test_a_kpi_without_owner_reminds_the_initiative_owner(

@@ -98,7 +98,7 @@ class Command(BaseCommand):
         )
         Membership._base_manager.bulk_create(
             [
-                Membership(user=u, organisation=o, role="leader")
+                Membership(user=u, organisation=o, role=Membership.Role.LEADER)
                 for u, o in zip(users, orgs, strict=True)
             ]
         )

@@ -7,8 +7,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
+from funding.models import FundingApplication
+from initiatives.models import Initiative
 from organisations.models import Organisation
-from renewal import policy
 from reports import render
 
 
@@ -40,9 +41,11 @@ class Command(BaseCommand):
                 raise CommandError(f"No user {user!r}.")
         try:
             if kind == "application":
-                pdf = render.application_pdf(policy.get_application(reader, id), language)
+                pdf = render.application_pdf(
+                    FundingApplication.objects.get_for(reader, id), language
+                )
             elif kind == "initiative":
-                pdf = render.initiative_pdf(policy.get_initiative(reader, id), language)
+                pdf = render.initiative_pdf(Initiative.objects.get_for(reader, id), language)
             else:
                 organisation = Organisation.objects.get(pk=id)
                 pdf = render.portfolio_pdf(reader, organisation, language)
