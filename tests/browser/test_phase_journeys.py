@@ -463,7 +463,8 @@ def test_the_value_stream_editor_with_errors_is_accessible(page: Page, axe, logi
         "link", name=re.compile("Planning how the benefit arises")
     ).click()
     stream = page.locator("#value-stream")
-    stream.get_by_role("link", name="Add step").click()
+    # Exactly: the demo's re-measurement has its own "Add step: Re-measured on …" link.
+    stream.get_by_role("link", name="Add step", exact=True).click()
     form = page.locator("#item-form")
     form.get_by_role("button", name="Save", exact=True).click()
     expect(form.locator("[aria-invalid='true']").first).to_be_focused()
