@@ -19,10 +19,12 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from initiatives import month_on_month
 from initiatives.figures import next_reviews
 from initiatives.models import (
     Benefit,
     BenefitUnit,
+    GateDecision,
     Initiative,
     Phase,
     RealisedBenefit,
@@ -184,6 +186,31 @@ class Row:
         return (self.radar_today - since).days if since else None
 
     radar_today: date | None = None
+    # Month on month: this initiative's snapshot of last month (None when it has none).
+    last_snapshot: object | None = None
+
+    @property
+    def status_change(self) -> str | None:
+        """better, worse, same, changed or new: the KPI status against last month's."""
+        if self.last_snapshot is None:
+            # New only when it did not exist last month; otherwise the month was not snapshotted.
+            created = timezone.localdate(self.initiative.created_at)
+            is_new = self.radar_today and created >= month_on_month.last_month(self.radar_today)
+            return month_on_month.NEW if is_new else None
+        return month_on_month.status_change(self.last_snapshot.kpi_status, self.kpi_status)
+
+    @property
+    def was_status_label(self) -> str:
+        return (
+            month_on_month.status_label(self.last_snapshot.kpi_status) if self.last_snapshot else ""
+        )
+
+    @property
+    def new_signals(self) -> list:
+        """The signals that fire now and did not in last month's snapshot."""
+        if self.last_snapshot is None:
+            return []
+        return [s for s in self.signals if s.code not in self.last_snapshot.signals]
 
     @property
     def kpi_status_label(self):
@@ -199,6 +226,10 @@ class Portfolio:
     rows: list[Row]
     filters: PortfolioFilterForm
     today: date
+    # The filtered initiatives' pks as a subquery, and whether rows were narrowed further in
+    # Python (by KPI status, signal or verdict): the trend counts exactly the rows listed.
+    scope: object = None
+    narrowed: bool = False
 
     @property
     def totals(self) -> dict:
@@ -242,6 +273,29 @@ class Portfolio:
         groups[READY_TO_SCALE].sort(key=lambda r: -r.realised_eur)
         return groups
 
+    def decisions_since(self, since: date) -> tuple[list, list]:
+        """The gate decisions and the review decisions on these initiatives since a day, newest
+        first, in two queries: the monthly digest and the monthly PDF list both."""
+        ids = [r.initiative.pk for r in self.rows]
+        gates = list(
+            GateDecision.objects.filter(initiative_id__in=ids, decided_at__date__gte=since)
+            .select_related("initiative", "decided_by")
+            .order_by("-decided_at", "-id")
+        )
+        reviews = list(
+            Review.objects.filter(initiative_id__in=ids, date__gte=since)
+            .select_related("initiative")
+            .order_by("-date", "-id")
+        )
+        return gates, reviews
+
+    def verdict_trend(self) -> list:
+        """Stop candidates, needing fixing and ready to scale in each of the last twelve months,
+        from the snapshots of the initiatives listed: one query."""
+        ids = [r.initiative.pk for r in self.rows] if self.narrowed else None
+        scope = self.scope if self.scope is not None else [r.initiative.pk for r in self.rows]
+        return month_on_month.verdict_trend(scope, self.today, ids)
+
     def phase_counts(self) -> list[tuple[int, str, int]]:
         counts = Counter(r.initiative.phase for r in self.rows)
         return [(p.value, p.label, counts.get(p.value, 0)) for p in Phase]
@@ -260,7 +314,8 @@ def build_portfolio(user, params, today: date | None = None) -> Portfolio:
     today = today or timezone.localdate()
     form = PortfolioFilterForm(params, user=user)
     cleaned = form.cleaned_data if form.is_valid() else {}
-    result = portfolio_rows(_filtered(Initiative.objects.visible_to(user), cleaned), today)
+    queryset = _filtered(Initiative.objects.visible_to(user), cleaned)
+    result = portfolio_rows(queryset, today, since_last_month=True)
     if cleaned.get("kpi_status"):
         result = [r for r in result if r.kpi_status == cleaned["kpi_status"]]
     if cleaned.get("signal") == "any":
@@ -271,12 +326,14 @@ def build_portfolio(user, params, today: date | None = None) -> Portfolio:
         result = [r for r in result if r.verdict == cleaned["verdict"]]
     sort = cleaned.get("sort") or "title"
     result.sort(key=SORTS[sort.lstrip("-")], reverse=sort.startswith("-"))
-    return Portfolio(result, form, today)
+    narrowed = any(cleaned.get(key) for key in ("kpi_status", "signal", "verdict"))
+    return Portfolio(result, form, today, scope=queryset.values("pk"), narrowed=narrowed)
 
 
-def portfolio_rows(initiatives, today: date) -> list[Row]:
+def portfolio_rows(initiatives, today: date, since_last_month: bool = False) -> list[Row]:
     """One Row per initiative of a queryset already scoped by the policy, in a fixed number of
-    queries. The page, the exports and the API all read their figures from here."""
+    queries. The page, the exports and the API all read their figures from here; the monthly
+    snapshots store them. `since_last_month` adds last month's snapshot (one query more)."""
     rows = {i.pk: Row(i) for i in initiatives}
     # The same filtered queryset, reused as a subquery by the aggregates below.
     initiatives = initiatives.values("pk")
@@ -286,6 +343,10 @@ def portfolio_rows(initiatives, today: date) -> list[Row]:
         _add_spend(rows, initiatives)
         _add_reviews(rows, initiatives, today)
         _add_radar(rows, initiatives, today)
+        if since_last_month:
+            last = month_on_month.snapshots_of(initiatives, month_on_month.last_month(today))
+            for pk, row in rows.items():
+                row.last_snapshot = last.get(pk)
     return list(rows.values())
 
 

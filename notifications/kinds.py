@@ -20,15 +20,25 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
 from funding.compare import realised_by_benefit
 from funding.models import OPEN_STATES, ApplicationState, CommittedBenefit, FundingApplication
 from initiatives.figures import next_reviews
-from initiatives.models import BenefitUnit, GateDecision, GateRequest, Initiative, Phase, State
+from initiatives.models import (
+    BenefitUnit,
+    GateDecision,
+    GateRequest,
+    Initiative,
+    Phase,
+    Review,
+    ReviewDecision,
+    State,
+)
 from initiatives.portfolio import build_portfolio, overdue_condition
+from initiatives.signals import LABELS, NEEDS_FIXING, READY_TO_SCALE, STOP_CANDIDATE, VERDICT_LABELS
 from metrics.models import KPI, Cadence
 from metrics.status import ALLOWED_AGE_DAYS, ShownStatus, Status
 from notifications.models import Kind, Notification
@@ -39,6 +49,9 @@ from renewal.templatetags.renewal import eur, number
 # While a measurement stays overdue, it is reminded again once per cadence interval.
 REPEAT_DAYS = {Cadence.WEEKLY: 7, Cadence.MONTHLY: 30, Cadence.QUARTERLY: 91}
 DIGEST_ATTENTION_ROWS = 10
+DIGEST_RADAR_ROWS = 5  # of each verdict; the portfolio page has them all
+DIGEST_DECISIONS = 10  # of each, gate and review
+DIGEST_DECISION_DAYS = 31  # the same month as the monthly PDF's decisions
 
 
 @dataclass(frozen=True)
@@ -322,10 +335,32 @@ class PortfolioDigest(ReminderKind):
             )
 
     def figures(self, user, today) -> dict | None:
-        """The leader's portfolio as it stands today, from the portfolio page's own builder."""
-        portfolio = build_portfolio(user, {}, today=today)
-        if not portfolio.rows:
-            return None
+        """The leader's portfolio as it stands today, from the portfolio page's own builder.
+
+        The radar's evidence is a sentence the rules write in the active language, with its
+        amounts and months formatted for it; it is stored as written, so it is built in the
+        recipient's language (as the e-mail is rendered). Everything else is stored as codes and
+        raw figures and put into words by `message()` in the reader's language.
+        """
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            portfolio = build_portfolio(user, {}, today=today)
+            if not portfolio.rows:
+                return None
+            groups = portfolio.stop_fix_scale()
+            radar = {
+                verdict: [
+                    {
+                        "initiative": r.initiative.title,
+                        "organisation": r.initiative.organisation.name,
+                        "url": r.initiative.get_absolute_url(),
+                        "signals": [{"code": s.code, "evidence": s.evidence} for s in r.signals],
+                        "realised_eur": str(r.realised_eur),
+                    }
+                    for r in rows[:DIGEST_RADAR_ROWS]
+                ]
+                for verdict, rows in groups.items()
+            }
+        gates, reviews = portfolio.decisions_since(today - timedelta(days=DIGEST_DECISION_DAYS))
         totals = portfolio.totals
         statuses = {s.value: 0 for s in ShownStatus}
         for row in portfolio.rows:
@@ -342,6 +377,29 @@ class PortfolioDigest(ReminderKind):
             "realised_eur": str(totals["realised_eur"]),
             "overdue": totals["overdue"],
             "statuses": statuses,
+            "radar": radar,
+            "radar_counts": {verdict: len(rows) for verdict, rows in groups.items()},
+            "phases": [[number, count] for number, _label, count in portfolio.phase_counts()],
+            "gate_decisions": [
+                {
+                    "date": timezone.localdate(d.decided_at).isoformat(),
+                    "initiative": d.initiative.title,
+                    "outcome": d.outcome,
+                    "phases": d.phases,
+                    "rationale": d.rationale,
+                }
+                for d in gates[:DIGEST_DECISIONS]
+            ],
+            "review_decisions": [
+                {
+                    "date": r.date.isoformat(),
+                    "initiative": r.initiative.title,
+                    "kind": r.kind,
+                    "decision": r.decision,
+                    "rationale": r.rationale,
+                }
+                for r in reviews[:DIGEST_DECISIONS]
+            ],
             "attention": [
                 {
                     "initiative": r.initiative.title,
@@ -359,7 +417,9 @@ class PortfolioDigest(ReminderKind):
     def message(self, params):
         month = formats.date_format(date.fromisoformat(params["month"]), "YEAR_MONTH_FORMAT")
         statuses = params["statuses"]
-        lines = [
+        # It opens with stop, fix or scale, as the portfolio page does.
+        lines = [*self.radar_lines(params)]
+        lines += [
             ngettext(
                 "Your portfolio has %(count)s initiative.",
                 "Your portfolio has %(count)s initiatives.",
@@ -386,6 +446,7 @@ class PortfolioDigest(ReminderKind):
                 )
                 % params
             )
+        lines += self.decision_lines(params)
         rows = [
             {**row, "status_label": ShownStatus(row["status"]).label} for row in params["attention"]
         ]
@@ -395,6 +456,64 @@ class PortfolioDigest(ReminderKind):
             action=_("Open the portfolio"),
             rows=rows,
         )
+
+    @staticmethod
+    def radar_lines(params) -> Iterator[str]:
+        """Stop candidates with their evidence, then those that need fixing, then those ready to
+        scale. Digests recorded before the radar have no "radar" and start with the figures."""
+        radar, counts = params.get("radar") or {}, params.get("radar_counts") or {}
+        for verdict in (STOP_CANDIDATE, NEEDS_FIXING, READY_TO_SCALE):
+            if verdict not in radar:
+                continue
+            yield _("%(verdict)s: %(count)s.") % {
+                "verdict": VERDICT_LABELS[verdict],
+                "count": counts.get(verdict, len(radar[verdict])),
+            }
+            for entry in radar[verdict]:
+                reasons = "; ".join(
+                    _("%(signal)s: %(evidence)s")
+                    % {"signal": LABELS[s["code"]], "evidence": s["evidence"]}
+                    for s in entry["signals"]
+                    if s["code"] in LABELS
+                )
+                if not reasons:
+                    reasons = _("every KPI on track; %(realised)s realised") % {
+                        "realised": eur(entry["realised_eur"])
+                    }
+                yield _("%(initiative)s (%(organisation)s) — %(reasons)s") % {
+                    **entry,
+                    "reasons": reasons,
+                }
+
+    @staticmethod
+    def decision_lines(params) -> list[str]:
+        """The month's gate decisions and review decisions, each with its rationale."""
+        lines = []
+        gates, reviews = params.get("gate_decisions"), params.get("review_decisions")
+        if gates:
+            lines.append(_("Gate decisions in the last month:"))
+            lines += [
+                _("%(date)s, %(initiative)s: %(outcome)s (phase %(phases)s). %(rationale)s")
+                % {
+                    **d,
+                    "date": short_date(d["date"]),
+                    "outcome": GateDecision.Outcome(d["outcome"]).label,
+                }
+                for d in gates
+            ]
+        if reviews:
+            lines.append(_("Review decisions in the last month:"))
+            lines += [
+                _("%(date)s, %(initiative)s: %(decision)s (%(kind)s). %(rationale)s")
+                % {
+                    **r,
+                    "date": short_date(r["date"]),
+                    "decision": ReviewDecision(r["decision"]).label,
+                    "kind": Review.Kind(r["kind"]).label,
+                }
+                for r in reviews
+            ]
+        return lines
 
 
 class FundingCommitment(ReminderKind):
