@@ -292,7 +292,7 @@ def realisation_started(initiative) -> CriterionResult:
         missing = None
     elif dates:
         missing = _(
-            "The recorded realisation start is still ahead (%(date)s); a benefit counts once it "
+            "The recorded realisation start is in the future (%(date)s); a benefit counts once it "
             "has begun to show."
         ) % {"date": formats.date_format(min(dates), "SHORT_DATE_FORMAT")}
     else:

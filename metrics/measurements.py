@@ -28,8 +28,8 @@ from django.utils.translation import gettext_lazy as _
 
 from metrics.models import KPI, Measurement, refresh_kpi_statuses
 from renewal.audit import acting_as
+from renewal.formatting import number
 from renewal.forms import NumberField
-from renewal.templatetags.renewal import number
 
 EARLIEST_DATE = date(1900, 1, 1)
 RECENT_FOR_PLAUSIBILITY = 12
@@ -45,11 +45,11 @@ PROBLEMS = {
         "“%(value)s” is written in exponent notation. Write the number out in full, for "
         "example 1000000."
     ),
-    "not_finite": _("“%(value)s” is not a number that can be measured."),
+    "not_finite": _("“%(value)s” is not a finite number."),
     "percentage_range": _("A percentage is between 0 and 100; %(value)s is not."),
     "negative": _(
-        "This KPI cannot be negative. If it can, say so in the KPI's settings; otherwise "
-        "check the value."
+        "This KPI cannot be negative: check the value. If the KPI can be negative, tick "
+        "“values below zero are possible” on its edit page."
     ),
     "missing_date": _("Enter the date the value applies to."),
     "bad_date": _("“%(date)s” is not a date. Write it as 2025-01-31 or 31.1.2025."),

@@ -15,20 +15,18 @@ from REMINDERS_COMMITMENT_LEAD_DAYS before its date until it is realised.
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext
+from django.utils.translation import ngettext
 
 from funding.compare import realised_by_benefit
 from funding.models import OPEN_STATES, ApplicationState, CommittedBenefit, FundingApplication
-from initiatives.figures import next_reviews
+from initiatives.figures import benefit_amount, next_reviews
 from initiatives.models import (
-    BenefitUnit,
     GateDecision,
     GateRequest,
     Initiative,
@@ -44,7 +42,7 @@ from metrics.status import ALLOWED_AGE_DAYS, ShownStatus, Status
 from notifications.models import Kind, Notification
 from organisations.models import Membership
 from renewal import policy
-from renewal.templatetags.renewal import eur, number
+from renewal.formatting import eur, long_date, short_date
 
 # While a measurement stays overdue, it is reminded again once per cadence interval.
 REPEAT_DAYS = {Cadence.WEEKLY: 7, Cadence.MONTHLY: 30, Cadence.QUARTERLY: 91}
@@ -90,25 +88,6 @@ class People:
 
 def local_now(now: datetime, time_zone: str) -> datetime:
     return now.astimezone(ZoneInfo(time_zone))
-
-
-def long_date(value: date | str) -> str:
-    """ "Tuesday 24 November 2026", "tiistai 24. marraskuuta 2026": translators set the format."""
-    value = date.fromisoformat(value) if isinstance(value, str) else value
-    return formats.date_format(value, pgettext("date format with weekday", "l j F Y"))
-
-
-def short_date(value: date | str) -> str:
-    """ "1 October 2026" in the active language's own word order and month form."""
-    value = date.fromisoformat(value) if isinstance(value, str) else value
-    return formats.date_format(value, pgettext("date format", "j F Y"))
-
-
-def benefit_amount(value: str, unit: str) -> str:
-    """ "180 000 €" for euros a year, "2,5 FTE" otherwise, in the active language."""
-    if unit == BenefitUnit.EUR_PER_YEAR:
-        return eur(value)
-    return f"{number(Decimal(value))} {BenefitUnit(unit).label}"
 
 
 class ReminderKind:
@@ -650,20 +629,20 @@ class GateRequested(ReminderKind):
     def message(self, params):
         values = {**params, "to_phase": min(params["from_phase"] + 1, Phase.REALISATION)}
         if params["from_phase"] == Phase.REALISATION:
-            title = _("Decision asked: completing %(initiative)s") % values
+            title = _("Decision requested: completing %(initiative)s") % values
             first = _(
                 "%(requested_by)s asks you to decide whether %(initiative)s (%(organisation)s) "
                 "is completed."
             )
         else:
-            title = _("Decision asked: %(initiative)s to phase %(to_phase)s") % values
+            title = _("Decision requested: %(initiative)s to phase %(to_phase)s") % values
             first = _(
                 "%(requested_by)s asks you to decide at the gate of %(initiative)s "
                 "(%(organisation)s) to phase %(to_phase)s."
             )
         lines = [first % values]
         if params["note"]:
-            lines.append(_("Their note: %(note)s") % values)
+            lines.append(_("Note from %(requested_by)s: %(note)s") % values)
         lines.append(
             _("Every criterion of the gate is met. Approve it, or return it with a reason.")
         )
@@ -764,7 +743,7 @@ class ApplicationInitiativeStopped(ReminderKind):
             )
         )
         return Message(
-            title=_("Initiative stopped, its application open: %(initiative)s") % values,
+            title=_("Initiative stopped while its funding application is open: %(initiative)s") % values,
             lines=lines,
             action=_("Open the funding application"),
         )

@@ -18,10 +18,10 @@ class Kind(models.TextChoices):
     MEASUREMENT_OVERDUE = "measurement_overdue", _("KPI measurement overdue")
     PORTFOLIO_DIGEST = "portfolio_digest", _("Monthly portfolio digest")
     FUNDING_COMMITMENT = "funding_commitment", _("Committed benefit due or overdue")
-    GATE_REQUEST = "gate_request", _("A gate decision is asked of you")
+    GATE_REQUEST = "gate_request", _("You are asked for a gate decision")
     APPLICATION_INITIATIVE_STOPPED = (
         "application_initiative_stopped",
-        _("Initiative of an open funding application stopped"),
+        _("Initiative stopped while its funding application is open"),
     )
 
 

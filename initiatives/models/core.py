@@ -4,6 +4,7 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from initiatives.gates import evaluate_gate
 from organisations.models import Membership, User
@@ -242,7 +243,7 @@ class Initiative(AuditedModel):
         result = self.gate()
         if result is None or not result.passed:
             raise GateError(
-                _("Every criterion of the gate must be met before a decision is asked.")
+                _("Every criterion of the gate must be met before a decision is asked for.")
             )
         if self.open_gate_request():
             raise GateError(_("A decision at this gate has already been asked for."))
@@ -421,7 +422,7 @@ class GateRequest(AuditedModel):
     note = models.CharField(_("note"), max_length=1000, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
+        verbose_name=pgettext_lazy("a gate decision", "requested by"),
         on_delete=models.PROTECT,
         related_name="+",
     )

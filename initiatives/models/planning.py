@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from initiatives.models.prerequisites import PhaseItem
 from renewal.audit import AuditedModel
-from renewal.templatetags.renewal import number
+from renewal.formatting import number
 
 NON_NEGATIVE = [MinValueValidator(0)]
 
@@ -340,7 +340,7 @@ class Benefit(PhaseItem):
                 field: ValidationError(
                     gettext(
                         "%(taken)s is already reallocated from this benefit, more than it would "
-                        "then free; change or remove those reallocations first."
+                        "free after this change; change or remove those reallocations first."
                     ),
                     code="reallocated",
                     params={"taken": capacity_text(taken, unit)},

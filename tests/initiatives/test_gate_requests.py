@@ -75,7 +75,9 @@ def test_the_member_sees_the_request_form_and_the_rule(member_client, ready):
 def test_a_request_needs_every_criterion_met(member_client, initiative):
     response = ask(member_client, initiative)
 
-    assertContains(response, "Every criterion of the gate must be met before a decision is asked.")
+    assertContains(
+        response, "Every criterion of the gate must be met before a decision is asked for."
+    )
     assert not GateRequest.objects.exists()
 
 
@@ -225,7 +227,7 @@ def test_the_leaders_are_notified_once_in_the_app_and_by_email(member, agency_le
     notification = gate_notifications().get()
     assert notification.recipient == agency_leader
     assert notification.email_status == EmailStatus.SENT
-    sent = [m for m in mail.outbox if "Decision asked" in m.subject]
+    sent = [m for m in mail.outbox if "Decision requested" in m.subject]
     assert len(sent) == 1
     assert sent[0].to == [agency_leader.email]
     assert "Mikko Mäkinen asks you to decide at the gate" in sent[0].body

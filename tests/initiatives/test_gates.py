@@ -396,7 +396,7 @@ def test_a_realisation_start_still_ahead_is_not_a_started_benefit(
     execution_met.benefits.update(realisation_started_on=date(2026, 3, 3))
 
     message = (
-        "The recorded realisation start is still ahead (03/03/2026); a benefit counts once it "
+        "The recorded realisation start is in the future (03/03/2026); a benefit counts once it "
         "has begun to show."
     )
     assert missing(execution_met) == [message]

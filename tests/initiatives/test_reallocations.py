@@ -253,7 +253,7 @@ def test_a_benefit_can_shrink_to_exactly_what_is_reallocated_but_not_below(freed
     freed.quantity = Decimal("1.49")
     assert refusal(freed) == {
         "quantity": [
-            "1.5 FTE is already reallocated from this benefit, more than it would then free; "
+            "1.5 FTE is already reallocated from this benefit, more than it would free after this change; "
             "change or remove those reallocations first."
         ]
     }
@@ -394,7 +394,7 @@ def test_lowering_a_benefit_below_what_is_reallocated_is_refused_on_its_form(
 
     assert response.status_code == 200
     message = (
-        "2 FTE is already reallocated from this benefit, more than it would then free; change "
+        "2 FTE is already reallocated from this benefit, more than it would free after this change; change "
         "or remove those reallocations first."
     )
     assertContains(response, field_error("quantity", message), html=True)

@@ -170,7 +170,7 @@ def api_post(user, kpi, value, day=None):
     ("value", "message"),
     [
         ("1e6", "“1e6” is written in exponent notation."),
-        ("NaN", "“NaN” is not a number that can be measured."),
+        ("NaN", "“NaN” is not a finite number."),
         ("100.01", "A percentage is between 0 and 100; 100.01 is not."),
         ("-5", "A percentage is between 0 and 100; -5 is not."),
     ],

@@ -35,7 +35,7 @@ def test_the_officer_is_notified_once_even_when_the_sweep_runs_twice(
     assert warning.url == submitted.get_absolute_url()
     [email] = outbox.to(officer)
     assert email.subject == (
-        "Initiative stopped, its application open: Digital environmental permit service"
+        "Initiative stopped while its funding application is open: Digital environmental permit service"
     )
     assert RATIONALE in email.body
     assert "Sitra renewal call" in email.body and "250,000\xa0€" in email.body
@@ -48,7 +48,7 @@ def test_the_warning_shows_in_the_officers_notifications(submitted, leader, offi
 
     page = client_for(officer).get(reverse("notifications:list")).content.decode()
 
-    assert "Initiative stopped, its application open" in page
+    assert "Initiative stopped while its funding application is open" in page
 
 
 def test_no_warning_while_the_initiative_runs_or_once_the_application_is_decided(
@@ -92,7 +92,7 @@ def test_an_unsent_email_is_dropped_once_the_application_is_decided(
 def test_the_officer_can_turn_the_email_off(submitted, leader, officer, outbox):
     client = client_for(officer)
     page = client.get(reverse("notifications:preferences")).content.decode()
-    assert "Initiative of an open funding application stopped" in page
+    assert "Initiative stopped while its funding application is open" in page
     EmailPreference.objects.create(user=officer, kind=KIND, email=False)
     submitted.initiative.stop(leader, RATIONALE)
 
