@@ -16,11 +16,12 @@ from initiatives.figures import BenefitTotals
 from initiatives.models import GateDecision, Initiative, Phase, Review
 from initiatives.portfolio import Portfolio, build_portfolio
 from initiatives.radar import Radar
+from initiatives.signals import NEEDS_FIXING, READY_TO_SCALE, STOP_CANDIDATE, VERDICT_LABELS
 from initiatives.spend import SpendSummary, spend_summary
 from initiatives.workspace import BenefitFigures, build_workspace
 from metrics.models import KPI, Measurement
 from metrics.status import KPIStatus, trajectory
-from reports.svg import line_chart
+from reports.svg import bar_chart, line_chart, scatter_chart
 
 RECENT_DECISIONS = 10
 RECENT_REVIEWS = 6
@@ -116,10 +117,40 @@ class PortfolioReport:
     today: date
     as_of: datetime
     overdue_rows: list = field(default_factory=list)
+    reviews: list = field(default_factory=list)
 
     @property
     def rows(self):
         return self.portfolio.rows
+
+    @cached_property
+    def stop_fix_scale(self) -> list[tuple[str, str, list]]:
+        """(verdict, label, ranked rows) for stop, fix and scale, as the portfolio page opens."""
+        groups = self.portfolio.stop_fix_scale()
+        return [
+            (verdict, VERDICT_LABELS[verdict], groups[verdict])
+            for verdict in (STOP_CANDIDATE, NEEDS_FIXING, READY_TO_SCALE)
+        ]
+
+    @cached_property
+    def funnel_chart(self) -> str:
+        return bar_chart(
+            [
+                (f"{number}. {label}", count)
+                for number, label, count in self.portfolio.phase_counts()
+            ],
+            title=_("Phase funnel: initiatives in each phase"),
+        )
+
+    @cached_property
+    def spend_chart(self) -> str:
+        """Spent against realised benefit, one labelled point per initiative that has spent."""
+        return scatter_chart(
+            [(r.initiative.title, r.spent_eur, r.realised_eur) for r in self.rows if r.spent_eur],
+            title=_("Spent against realised benefit, by initiative"),
+            x_label=_("Spent (EUR)"),
+            y_label=_("Realised (EUR)"),
+        )
 
     @property
     def totals(self):
@@ -128,22 +159,19 @@ class PortfolioReport:
 
 def portfolio_report(user, organisation, today: date | None = None) -> PortfolioReport:
     """The monthly leadership report: the organisation's portfolio (build_portfolio, the same
-    figures as the page) and the decisions taken in the last month."""
+    figures as the page), stop, fix or scale, and the gate and review decisions of the last
+    month."""
     today = today or timezone.localdate()
     portfolio = build_portfolio(
         user, {"organisation": organisation.pk, "sort": "status"}, today=today
     )
     month_start = today - timedelta(days=31)
-    ids = [r.initiative.pk for r in portfolio.rows]
-    decisions = list(
-        GateDecision.objects.filter(initiative_id__in=ids, decided_at__date__gte=month_start)
-        .select_related("initiative", "decided_by")
-        .order_by("-decided_at")
-    )
+    decisions, reviews = portfolio.decisions_since(month_start)
     return PortfolioReport(
         organisation=organisation,
         portfolio=portfolio,
         decisions=decisions,
+        reviews=reviews,
         month_start=month_start,
         today=today,
         as_of=timezone.now(),

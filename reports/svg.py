@@ -97,3 +97,80 @@ def line_chart(series, *, title: str, unit: str = "", target=None, target_label:
             )
     parts.append("</svg>")
     return mark_safe("".join(parts))
+
+
+def bar_chart(bars, *, title: str) -> str:
+    """A horizontal SVG bar chart: [(label, count), ...], one bar a row, its count beside it.
+
+    Labels are text, escaped: an initiative's or phase's name never becomes markup.
+    """
+    if not bars:
+        return ""
+    row, label_w, count_w = 22, 200, 40
+    height = PAD_TOP + row * len(bars) + 6
+    longest = max((count for _, count in bars), default=0) or 1
+    plot_w = WIDTH - label_w - count_w - PAD_RIGHT
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {height}" '
+        f'width="{WIDTH}" height="{height}" role="img">',
+        f"<title>{escape(title)}</title>",
+    ]
+    for index, (label, count) in enumerate(bars):
+        top = PAD_TOP + index * row
+        width = plot_w * count / longest
+        parts.append(
+            f'<text x="{label_w - 6}" y="{top + 14}" text-anchor="end" font-size="10">'
+            f"{escape(str(label))}</text>"
+            f'<rect x="{label_w}" y="{top + 3}" width="{width:.1f}" height="{row - 8}" '
+            f'fill="{COLOURS["actual"]}"/>'
+            f'<text x="{label_w + width + 4:.1f}" y="{top + 14}" font-size="10">'
+            f"{escape(_number(count))}</text>"
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))
+
+
+def scatter_chart(points, *, title: str, x_label: str, y_label: str) -> str:
+    """An SVG scatter of labelled points: [(label, x, y), ...], e.g. spent against realised.
+
+    Each point carries its label as text beside it, escaped, never as markup or a link.
+    """
+    if not points:
+        return ""
+    height = 260
+    xs = [float(x) for _, x, _ in points]
+    ys = [float(y) for _, _, y in points]
+    x1, y1 = max(xs) or 1, max(ys) or 1
+    plot_w = WIDTH - PAD_LEFT - PAD_RIGHT
+    plot_h = height - PAD_TOP - PAD_BOTTOM
+
+    def x(value: float) -> float:
+        return PAD_LEFT + value / (x1 * 1.08) * plot_w
+
+    def y(value: float) -> float:
+        return PAD_TOP + (1 - value / (y1 * 1.08)) * plot_h
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {height}" '
+        f'width="{WIDTH}" height="{height}" role="img">',
+        f"<title>{escape(title)}</title>",
+        f'<rect x="{PAD_LEFT}" y="{PAD_TOP}" width="{plot_w}" height="{plot_h}" '
+        'fill="#fff" stroke="#c9d0d8"/>',
+        # Both axes start at zero; the largest value marks each axis' end.
+        f'<text x="{PAD_LEFT - 4}" y="{PAD_TOP + 8}" text-anchor="end" font-size="9">'
+        f"{escape(_number(round(y1)))}</text>",
+        f'<text x="{PAD_LEFT - 4}" y="{height - PAD_BOTTOM}" text-anchor="end" font-size="9">0</text>',
+        f'<text x="{x(x1):.1f}" y="{height - 16}" text-anchor="end" font-size="9">'
+        f"{escape(_number(round(x1)))}</text>",
+        f'<text x="{WIDTH - PAD_RIGHT}" y="{height - 4}" text-anchor="end" font-size="9">'
+        f"{escape(x_label)}</text>",
+        f'<text x="4" y="{PAD_TOP - 4}" font-size="9">{escape(y_label)}</text>',
+    ]
+    for label, px, py in points:
+        cx, cy = x(float(px)), y(float(py))
+        parts.append(
+            f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="3" fill="{COLOURS["actual"]}"/>'
+            f'<text x="{cx + 5:.1f}" y="{cy - 4:.1f}" font-size="8">{escape(str(label))}</text>'
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))
