@@ -240,3 +240,33 @@ def value_stream_chart(points) -> dict:
             "yaxis": {"title": {"text": _("Lead time per case (h)")}},
         },
     }
+
+
+VERDICT_COLOURS = {"stop": "#a4262c", "fix": "#b36200", "scale": "#0b6e4f"}
+
+
+def verdict_trend(trend, labels, url) -> dict:
+    """Stop candidates, needing fixing and ready to scale per month, from the monthly snapshots;
+    a point drills down to today's initiatives with that verdict."""
+    months = [month.isoformat() for month, _counts in trend]
+    return {
+        "data": [
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": str(label),
+                "x": months,
+                "y": [counts[verdict] for _month, counts in trend],
+                "customdata": [url(verdict=verdict, page=None)] * len(months),
+                "line": {"color": VERDICT_COLOURS[verdict]},
+                "hovertemplate": "%{x|%Y-%m}: %{y}<extra>" + _plain(str(label)) + "</extra>",
+            }
+            for verdict, label in labels.items()
+        ],
+        "layout": {
+            **LAYOUT,
+            "height": 300,
+            "xaxis": {"type": "date", "tickformat": "%Y-%m", "dtick": "M1"},
+            "yaxis": count_axis(max(c.values(), default=0) for _m, c in trend),
+        },
+    }

@@ -226,6 +226,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/15"),
         "options": {"expires": 14 * 60},
     },
+    # The month's portfolio snapshots: daily, so the first night of a month stores them and a
+    # missed night is caught up the next; a night that already has them stores nothing.
+    "snapshot-portfolio": {
+        "task": "initiatives.snapshot_portfolio",
+        "schedule": crontab(hour=2, minute=30),
+        "options": {"expires": 20 * 60 * 60},
+    },
 }
 
 # Reminders (notifications/): review reminders go out this many days before the review; nothing

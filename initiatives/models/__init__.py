@@ -25,6 +25,7 @@ from initiatives.models.prerequisites import (
     Dataset,
     Responsibility,
 )
+from initiatives.models.snapshots import PortfolioSnapshot
 from initiatives.models.spend import BudgetYear, MonthlySpend
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "Initiative",
     "MonthlySpend",
     "Phase",
+    "PortfolioSnapshot",
     "RealisedBenefit",
     "Reallocation",
     "Responsibility",

@@ -39,6 +39,8 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     )
     url = _url_builder(request)
     planned, realised = data.benefits_by_month()
+    trend = data.verdict_trend()
+    trend_labels = {v: VERDICT_LABELS[v] for v in (STOP_CANDIDATE, NEEDS_FIXING, READY_TO_SCALE)}
     context = {
         "portfolio": data,
         "form": data.filters,
@@ -61,7 +63,10 @@ def portfolio(request: HttpRequest) -> HttpResponse:
             "status": charts.status_by_organisation(data, url),
             "benefits": charts.benefits_over_time(planned, realised, url),
             "investment": charts.investment_vs_realised(data),
+            "trend": charts.verdict_trend(trend, trend_labels, url),
         },
+        "trend_rows": [(month, [counts[v] for v in trend_labels]) for month, counts in trend],
+        "trend_labels": trend_labels,
         "stop_fix_scale": _stop_fix_scale(data, url),
         "export_query": request.GET.urlencode(),
         "sort_url": url,
