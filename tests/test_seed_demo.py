@@ -1,13 +1,18 @@
 """The demo data command: what `make run` shows a first-time visitor."""
 
 import io
+from collections import defaultdict
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import Count
+from django.utils import timezone
 
-from initiatives.models import GateDecision, Initiative
+from initiatives.models import Benefit, Dataset, GateDecision, Initiative
+from initiatives.portfolio import portfolio_rows
+from initiatives.signals import LABELS, READY_TO_SCALE
 from metrics.models import KPI, Measurement
 from notifications.models import EmailStatus, Kind, Notification
 from notifications.services import last_daytime
@@ -47,7 +52,7 @@ def debug(settings):
 def test_seed_demo_creates_the_demo_organisations_users_and_initiatives(db, debug):
     output = seed()
 
-    assert "Demo data ready: 5 organisations, 8 users (password 'demo'), 12 new initiatives," in (
+    assert "Demo data ready: 5 organisations, 8 users (password 'demo'), 13 new initiatives," in (
         output
     )
     assert Organisation.objects.count() == 5
@@ -56,7 +61,7 @@ def test_seed_demo_creates_the_demo_organisations_users_and_initiatives(db, debu
     assert set(User.objects.values_list("username", flat=True)) == DEMO_USERS | {"admin"}
     assert User.objects.get(username="admin").is_superuser
     assert User.objects.get(username="leader").check_password("demo")
-    assert Initiative.objects.count() == 12
+    assert Initiative.objects.count() == 13
     assert set(Initiative.objects.values_list("phase", flat=True)) == {1, 2, 3, 4, 5}
 
 
@@ -67,7 +72,7 @@ def test_seeded_personas_see_what_the_demo_promises(db, debug):
     assert Initiative.objects.visible_to(users["leader"]).count() == 8
     assert Initiative.objects.visible_to(users["member"]).count() == 4
     assert Initiative.objects.visible_to(users["viewer"]).count() == 8
-    assert Initiative.objects.visible_to(users["outsider"]).count() == 4
+    assert Initiative.objects.visible_to(users["outsider"]).count() == 5
     # The officer sees the six initiatives that applied to Sitra (not the draft's, not the city's).
     assert Initiative.objects.visible_to(users["officer"]).count() == 6
     assert not Initiative.objects.visible_to(users["officer"]).filter(
@@ -125,3 +130,30 @@ def test_the_demo_funding_history_names_the_people_who_acted(db, debug):
 
     assert granted.exists()
     assert {entry.actor for entry in granted} == {officer}
+
+
+def test_every_paradox_signal_fires_for_a_demo_initiative_and_one_is_ready_to_scale(db, debug):
+    seed()
+    rows = portfolio_rows(Initiative.objects.all(), timezone.localdate())
+    fired = defaultdict(set)
+    for row in rows:
+        for code in row.radar.codes:
+            fired[code].add(row.initiative.title)
+
+    assert set(fired) == set(LABELS), f"never fires: {set(LABELS) - set(fired)}"
+    assert "Ministry-wide benefits tracking" in fired["money_no_change"]
+    assert "Home care route optimisation" in fired["continuing_despite_failing"]
+    ready = [r.initiative for r in rows if r.verdict == READY_TO_SCALE]
+    assert [(i.title, i.phase) for i in ready] == [("Purchase invoice automation", 5)]
+
+
+def test_demo_initiatives_have_their_own_benefits_and_datasets(db, debug):
+    seed()
+
+    for model, field in ((Benefit, "description"), (Dataset, "name"), (Dataset, "known_issues")):
+        shared = (
+            model.objects.values(field)
+            .annotate(n=Count("initiative", distinct=True))
+            .filter(n__gt=1)
+        )
+        assert not shared, f"copied between initiatives: {list(shared)}"

@@ -32,6 +32,8 @@ def populate_phases(initiative, phase, state, users, decider, today):
     if phase >= 4:
         _execution(initiative, decider, today)
         _measured_again(initiative, today)
+        if initiative.title in FREED_NOT_MOVED:
+            _freed_not_moved(initiative, owner, today)
     if phase >= 5:
         _realisation(initiative, owner, today, completed=state == State.COMPLETED)
     if state == State.STOPPED:
@@ -79,16 +81,17 @@ def _prerequisites(initiative, owner, decider):
             ),
         ]
     )
+    name, data_owner, known_issues, fixes = flavour(initiative)["dataset"]
     Dataset.objects.create(
         initiative=initiative,
-        name="Case management records",
-        owner="Case management unit",
+        name=name,
+        owner=data_owner,
         completeness=4,
         accuracy=3,
         timeliness=4,
         consistency=3,
-        known_issues="Free-text fields hold dates in several formats.",
-        fixes="Validated date fields from the next release.",
+        known_issues=known_issues,
+        fixes=fixes,
     )
     CommonPrinciple.objects.bulk_create(
         [
@@ -129,11 +132,19 @@ REVIEWS = [
     (2, ReviewDecision.CONTINUE, "The simplified form lifted the digital share; continue."),
     (1, ReviewDecision.CONTINUE, "Processing time is on its trajectory; continue as planned."),
 ]
-# What phases 3-5 say, by default about case handling; initiatives of another kind of work say
-# it in their own words, so the demo reads true wherever a visitor clicks.
+# What phases 2-5 say, by default about the completeness check of permit applications; every
+# other initiative says it in its own words (its own datasets and benefits, never a copy), so the
+# demo reads true wherever a visitor clicks.
 DEFAULT = {
+    "dataset": (
+        "Permit application records",
+        "Case management unit",
+        "Attachment types are free text; a third of the records name them differently.",
+        "A fixed list of attachment types from the next release.",
+    ),
+    "disbenefit": "Extra support calls while applicants learn the automatic check",
     "steps": STEPS,
-    "saving": "Lower handling cost per case",
+    "saving": "Lower handling cost per permit application",
     "budget_line": "Operating expenditure, case handling",
     "freed": "Case handler time freed from completeness checks",
     "from_unit": "Case handling",
@@ -143,7 +154,89 @@ DEFAULT = {
     "reviews": REVIEWS,
 }
 FLAVOURS = {
+    "Digital environmental permit service": {
+        "dataset": (
+            "Environmental permit case files",
+            "Environmental permits unit",
+            "Scanned PDF attachments: emission figures cannot be read by machine.",
+            "Emission figures as structured fields in the online form.",
+        ),
+        "disbenefit": "Extra support calls during the switch-over to online applications",
+        "saving": "Lower handling cost per environmental permit",
+        "budget_line": "Operating expenditure, environmental permits",
+        "freed": "Case handler time freed from re-keying paper applications",
+        "from_unit": "Environmental permits",
+        "task": "Inspections of permitted installations",
+        "task_short": "Inspections",
+        "unit": "Environmental supervision",
+    },
+    "Shared case-management platform for supervision": {
+        "dataset": (
+            "Supervision case records of the three regional systems",
+            "Regional supervision units",
+            "Three code lists for the same case types; statistics cannot be added up.",
+            "One national code list, mapped before the data is migrated.",
+        ),
+    },
+    "Permit guidance chatbot": {
+        "dataset": (
+            "Helpdesk call transcripts",
+            "Permit helpdesk",
+            "Transcripts hold personal data; callers never consented to their reuse.",
+            "None: the data cannot be used for training without consent.",
+        ),
+    },
+    "Ministry-wide benefits tracking": {
+        "dataset": (
+            "Project reports of the ministry's digital projects",
+            "Finance and steering unit",
+            "Benefits are reported as prose in slide decks, not as figures.",
+            "A benefit template with figures in the next reporting round.",
+        ),
+    },
+    "Purchase invoice automation": {
+        "dataset": (
+            "Purchase invoices and orders",
+            "Financial services",
+            "One order in eight has no order number on the invoice.",
+            "Suppliers are asked for the order number at ordering.",
+        ),
+        "disbenefit": "Supplier queries while invoices move to e-invoicing",
+        "steps": [
+            ("Invoice received", "Supplier", "0", "24", 4000, False, False),
+            (
+                "Invoice matched to its order",
+                "Accounts payable clerk",
+                "0.15",
+                "96",
+                4000,
+                True,
+                True,
+            ),
+            ("Approval by the budget holder", "Budget holder", "0.05", "120", 4000, True, False),
+            ("Payment run", "Financial system", "0", "72", 4000, False, False),
+        ],
+        "saving": "Lower handling cost per purchase invoice",
+        "budget_line": "Financial services, operating expenditure",
+        "freed": "Clerk time freed from matching invoices by hand",
+        "from_unit": "Accounts payable",
+        "task": "Procurement analysis for the city's largest contracts",
+        "task_short": "Procurement analysis",
+        "unit": "Procurement services",
+        "reviews": [
+            (3, ReviewDecision.CONTINUE, "Automatic matching reached 70%; the target is in reach."),
+            (2, ReviewDecision.CONTINUE, "Payment times within the plan; continue the roll-out."),
+            (1, ReviewDecision.CONTINUE, "Both KPIs on track; prepare the offer to neighbours."),
+        ],
+    },
     "Online trade register notifications": {
+        "dataset": (
+            "Trade register notification records",
+            "Registration unit",
+            "Older notifications lack the business ID of the person filing.",
+            "The business ID is required in every online notification.",
+        ),
+        "disbenefit": "Extra support calls during the switch-over to the pre-filled form",
         "steps": [
             ("Notification received", "Company", "0.1", "12", 2500, False, False),
             ("Completeness check", "Registrar", "0.4", "72", 2500, True, True),
@@ -160,6 +253,13 @@ FLAVOURS = {
         "unit": "Customer service",
     },
     "Home care route optimisation": {
+        "dataset": (
+            "Home care visit plans and client addresses",
+            "Home care administration",
+            "Visit time windows live in nurses' notes, not in the plan.",
+            "Time windows as fields in the client plan.",
+        ),
+        "disbenefit": "Coordinators' extra work checking the suggested routes",
         "steps": [
             ("Visit needs collected", "Home care coordinator", "0.2", "0", 3300, True, True),
             ("Daily routes planned by hand", "Home care coordinator", "1.5", "0", 22, True, True),
@@ -176,11 +276,26 @@ FLAVOURS = {
         "unit": "Home care",
         "reviews": [
             (3, ReviewDecision.ADJUST, "Routes ignore visit time windows; add them to the plan."),
-            (2, ReviewDecision.CONTINUE, "With time windows the routes hold; continue."),
-            (1, ReviewDecision.CONTINUE, "Driving time per visit is on its trajectory; continue."),
+            (
+                2,
+                ReviewDecision.CONTINUE,
+                "Nurses still re-plan most routes by hand; give the new version a month.",
+            ),
+            (
+                1,
+                ReviewDecision.CONTINUE,
+                "Driving time has not fallen yet; continue and train the coordinators.",
+            ),
         ],
     },
     "Early childhood education applications online": {
+        "dataset": (
+            "Daycare applications and placements",
+            "Early childhood education administration",
+            "Paper applications are re-keyed; one in ten has a mistyped date of birth.",
+            "Applications online with the child's details from the population register.",
+        ),
+        "disbenefit": "Extra calls from families unsure of the online form",
         "steps": [
             ("Application received", "Guardian", "0.1", "24", 300, False, False),
             ("Paper application re-keyed", "Service advisor", "0.5", "72", 180, True, True),
@@ -196,6 +311,13 @@ FLAVOURS = {
         "unit": "Early childhood education services",
     },
     "Building permit e-service": {
+        "dataset": (
+            "Building permit drawings and decisions",
+            "Building control",
+            "Drawings before 2015 exist on paper only.",
+            "Scanned on demand when a permit for the same building is applied for.",
+        ),
+        "disbenefit": "Extra support calls from designers during the switch-over",
         "steps": [
             ("Application received", "Applicant", "0.2", "24", 150, False, False),
             ("Completeness check", "Building inspector", "1", "120", 150, True, True),
@@ -271,6 +393,26 @@ MEASURED_AGAIN = {
 }
 
 
+MEASURED_AGAIN["Purchase invoice automation"] = [
+    # Real renewal: invoices matched automatically no longer wait for a clerk, and approvals
+    # have a reminder, so an invoice is paid in days rather than weeks.
+    (
+        "remeasure",
+        50,
+        "300 invoices followed from receipt to payment after automatic matching went live.",
+        [
+            ("Invoice received", "Supplier", "0", "2", 4000, False, False),
+            ("Invoice matched to its order", "Financial system", "0.02", "4", 4000, False, False),
+            ("Approval by the budget holder", "Budget holder", "0.05", "48", 4000, True, False),
+            ("Payment run", "Financial system", "0", "72", 4000, False, False),
+        ],
+    ),
+]
+
+# Freed time not moved: the time is freed and counted, but nobody has confirmed where it went.
+FREED_NOT_MOVED = {"Digital environmental permit service"}
+
+
 def flavour(initiative) -> dict:
     return {**DEFAULT, **FLAVOURS.get(initiative.title, {})}
 
@@ -323,7 +465,7 @@ def _planning(initiative, owner, today):
     )
     Benefit.objects.create(
         initiative=initiative,
-        description="Extra support calls during the switch-over",
+        description=words["disbenefit"],
         kind=BenefitKind.QUALITY,
         is_disbenefit=True,
         quantity=Decimal("60"),
@@ -386,6 +528,25 @@ def _measured_again(initiative, today):
         _steps(initiative, version, steps)
 
 
+def _freed_not_moved(initiative, owner, today):
+    """Re-keying ended when the online form went live three months ago; the staffing plan counts
+    the hours, but the inspections the time was meant for have not been staffed."""
+    words = flavour(initiative)
+    freed = initiative.benefits.get(kind=BenefitKind.TIME_FREED)
+    Benefit.objects.filter(pk=freed.pk).update(realisation_started_on=today - timedelta(days=100))
+    RealisedBenefit.objects.create(
+        benefit=freed,
+        date=today - timedelta(days=85),
+        amount=Decimal("1.5"),
+        evidence="Re-keying of paper applications ended with the online form; the time sheets "
+        "of the permit unit show 1.5 FTE less on data entry.",
+        shows_in="staffing_plan",
+        fte=Decimal("1.5"),
+        from_unit=words["from_unit"],
+        recorded_by=owner,
+    )
+
+
 def _realisation(initiative, owner, today, completed):
     words = flavour(initiative)
     saving = initiative.benefits.get(kind=BenefitKind.CASHABLE)
@@ -394,7 +555,8 @@ def _realisation(initiative, owner, today, completed):
         benefit=saving,
         date=today - timedelta(days=20),
         amount=Decimal("120000"),
-        evidence="Budget follow-up for the first half of the year shows lower outsourcing costs.",
+        evidence=f"Budget follow-up for the first half of the year: {words['saving'].lower()} "
+        f"shows on the line {words['budget_line'].lower()}.",
         shows_in="budget",
         fiscal_year=today.year,
         budget_line=words["budget_line"],
@@ -405,7 +567,8 @@ def _realisation(initiative, owner, today, completed):
         benefit=freed,
         date=today - timedelta(days=10),
         amount=Decimal("2"),
-        evidence="Staffing plan confirmed by the HR unit.",
+        evidence=f"Staffing plan confirmed by the HR unit: {words['task_short'].lower()} "
+        f"gets the time freed in {words['from_unit'].lower()}.",
         shows_in="staffing_plan",
         fte=Decimal("2"),
         from_unit=words["from_unit"],

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from funding.demo import seed_funding
 from initiatives.management.demo_phases import populate_phases
+from initiatives.management.demo_snapshots import seed_snapshots
 from initiatives.models import (
     BudgetYear,
     GateDecision,
@@ -458,7 +459,60 @@ INITIATIVES = [
         "",
         [],
     ),
+    (
+        "Purchase invoice automation",
+        "city",
+        5,
+        State.ACTIVE,
+        "cityleader",
+        "financial services, automation",
+        False,
+        260000,
+        "Accounts payable matched 48,000 purchase invoices a year to orders by hand.",
+        "Suppliers are paid on time, so small local firms are not left waiting for their money.",
+        "Handling cost per purchase invoice halves and two clerks move to procurement analysis.",
+        [
+            (
+                "Invoices processed without manual handling",
+                "%",
+                Direction.HIGHER,
+                ValueArea.COST_EFFICIENCY,
+                35,
+                80,
+                Cadence.MONTHLY,
+                12,
+            ),
+            (
+                "Days from invoice receipt to payment",
+                "days",
+                Direction.LOWER,
+                ValueArea.CURRENT_VALUE,
+                21,
+                10,
+                Cadence.MONTHLY,
+                12,
+            ),
+        ],
+    ),
 ]
+
+# How each demo initiative's KPIs have really gone, so the paradox radar has a story to tell
+# (the rest improve a little slower than planned, with noise, as real ones do):
+# - pace: the share of the planned improvement reached; 0 is flat (never better than baseline);
+# - measured_until: days since the last measurement (the team stopped measuring);
+# - unowned: KPI names nobody has taken on yet.
+KPI_STORIES = {
+    # Money in, no change: a year of spend on a tracking tool, and nobody's reporting changed.
+    "Ministry-wide benefits tracking": {"pace": 0},
+    # Continuing despite failing: nurses re-plan the suggested routes by hand.
+    "Home care route optimisation": {"pace": 0.15},
+    # Stuck: measuring stopped while the platform procurement waits.
+    "Shared case-management platform for supervision": {"measured_until": 75},
+    # Nobody owns it: the registry has not yet named who answers for the call figures.
+    "Self-service for company changes": {"unowned": {"Calls about board changes"}},
+    # Ready to scale: the invoice flow does what was planned.
+    "Purchase invoice automation": {"pace": 1.05},
+}
 
 
 def _month_back(today: date, months: int) -> date:
@@ -483,6 +537,7 @@ class Command(BaseCommand):
             seed_funding(orgs, users, timezone.localdate())
             self._gate_requests(users)
             reminders = self._reminders()
+            seed_snapshots([spec[0] for spec in INITIATIVES], timezone.now())
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(orgs)} organisations, {len(users)} users "
@@ -631,6 +686,7 @@ class Command(BaseCommand):
 
     def _kpi(self, initiative, spec, owner, rng, today):
         name, unit, direction, area, baseline, target, cadence, months = spec
+        story = KPI_STORIES.get(initiative.title, {})
         start = _month_back(today, months)
         kpi = KPI.objects.create(
             initiative=initiative,
@@ -645,18 +701,25 @@ class Command(BaseCommand):
             target_date=_month_back(today, -12) if target is not None else None,
             cadence=cadence,
             data_source="Monthly statistics extract",
-            owner=owner,
+            owner=None if name in story.get("unowned", ()) else owner,
         )
         if baseline is None:
             return
         step = {Cadence.WEEKLY: 7, Cadence.MONTHLY: 30, Cadence.QUARTERLY: 91}[cadence]
         points, day = [], start + timedelta(days=step)
         # Most initiatives improve a little slower than planned, with noise, as real ones do.
-        pace = rng.uniform(0.6, 1.1)
-        while day <= today - timedelta(days=2):
+        pace = story.get("pace", rng.uniform(0.6, 1.1))
+        better = 1 if direction == Direction.HIGHER else -1
+        until = today - timedelta(days=story.get("measured_until", 2))
+        while day <= until:
             planned = float(kpi.planned_value(day) or baseline)
+            if target is None:
+                # No target yet: the obvious fixes of phase 1 move it a little the right way.
+                planned = baseline * (1 + better * 0.05 * (day - start).days / (today - start).days)
             actual = baseline + (planned - baseline) * pace
             noise = abs((target or baseline * 0.9) - baseline) * rng.uniform(-0.06, 0.06)
+            if pace == 0:
+                noise = -better * abs(noise) / 3  # flat: it wobbles, never towards the target
             value = round(actual + noise, 1 if abs(baseline) < 1000 else 0)
             points.append(
                 Measurement(kpi=kpi, date=day, value=Decimal(str(value)), note="", entered_by=owner)
