@@ -216,3 +216,15 @@ def test_the_portfolio_query_count_is_the_same_at_two_sizes(
 
     assert len(response.context["portfolio"].rows) == 21
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_the_demo_has_a_year_of_snapshots_and_stays_the_same_when_run_again(db, settings):
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+    count = PortfolioSnapshot.objects.count()
+    call_command("seed_demo", stdout=StringIO())
+
+    assert PortfolioSnapshot.objects.count() == count
+    months = set(PortfolioSnapshot.objects.values_list("month", flat=True))
+    assert len(months) == 12 and date(2027, 3, 1) in months
+    assert PortfolioSnapshot.objects.filter(verdict=STOP_CANDIDATE).exists()
