@@ -10,6 +10,7 @@ from funding.forms import ApplicationForm, ReviewForm
 from funding.models import ApplicationState, FundingApplication, TransitionError
 from funding.reports import application_report
 from initiatives.models import Initiative
+from initiatives.radar import radar_for
 from renewal import policy
 from renewal.policy import Action
 
@@ -38,11 +39,24 @@ def application_list(request: HttpRequest) -> HttpResponse:
     for a in applications:
         a.comparison = comparisons.get(a.commitment.pk) if hasattr(a, "commitment") else None
         a.overdue_count = a.comparison.overdue if a.comparison else 0
+    # The paradox radar of the initiatives shown, in one call whatever their number (nothing
+    # counts as overdue here: the officer's list does not compute the overdue counts).
+    initiatives = {a.initiative_id: a.initiative for a in applications}
+    radars = radar_for(list(initiatives.values()), timezone.localdate())
+    for a in applications:
+        a.radar = radars.get(a.initiative_id)
+    with_signal = request.GET.get("signal") == "any"
+    if with_signal:
+        applications = [a for a in applications if a.radar and a.radar.signals]
     applications.sort(key=lambda a: (a.overdue_count == 0, STATE_ORDER.index(a.state)))
     return render(
         request,
         "funding/list.html",
-        {"applications": applications, "is_officer": policy.is_funding_officer(request.user)},
+        {
+            "applications": applications,
+            "is_officer": policy.is_funding_officer(request.user),
+            "with_signal": with_signal,
+        },
     )
 
 
@@ -103,6 +117,9 @@ def _detail_context(request, application, review_form: ReviewForm | None = None)
         "can_apply": policy.can(request.user, Action.APPLY, application.initiative),
         "can_review": can_review,
         "review_form": review_form if can_review else None,
+        "radar": radar_for([application.initiative], timezone.localdate())[
+            application.initiative_id
+        ],
     }
 
 
