@@ -3,7 +3,9 @@
 Each `*_met` fixture puts `initiative` (agency A, owned by `leader`, `member` on the team) in a
 phase and gives it exactly what that phase's gate asks for, nothing more; the gate tests then take
 one thing away at a time. `add_item(kind, initiative)` creates one item of a workspace kind with
-sensible values, and `item_data[kind]` is what a person types into that kind's form.
+sensible values, and `item_data[kind]` is what a person types into that kind's form. For the
+workspace view tests: `items` (one item of every kind), `review` (a recorded monthly review),
+`three_steps` (a value stream) and `scalable` (a phase-5 initiative ready to scale).
 """
 
 from datetime import timedelta
@@ -27,6 +29,8 @@ from initiatives.models import (
     ReviewDecision,
     ValueStreamStep,
 )
+from initiatives.views.phases import ITEM_KINDS
+from metrics.models import Measurement, Milestone
 
 TODAY = timezone.localdate
 
@@ -273,3 +277,61 @@ def posted(item_data):
         return value(initiative) if callable(value) else dict(value)
 
     return data
+
+
+@pytest.fixture
+def items(initiative, add_item):
+    """One item of every workspace kind on the initiative."""
+    return {kind: add_item(kind, initiative) for kind in ITEM_KINDS}
+
+
+@pytest.fixture
+def review(initiative, leader):
+    return Review.objects.create(
+        initiative=initiative,
+        date=TODAY(),
+        kind="monthly",
+        participants="Liisa, Mikko",
+        decision="continue",
+        rationale="On track.",
+        recorded_by=leader,
+    )
+
+
+# One field each kind's edit tests change, and its new value.
+EDITS = {
+    "responsibilities": ("name", "Legal and compliance unit"),
+    "competences": ("name", "Content design"),
+    "datasets": ("owner", "Data management office"),
+    "principles": ("name", "Suomi.fi messages"),
+    "steps": ("name", "Substantive review"),
+    "benefits": ("description", "Shorter queues at the service desk"),
+    "reallocations": ("task", "Advice by phone to small companies"),
+    "realisations": ("evidence", "Confirmed in the budget follow-up of May."),
+}
+
+
+@pytest.fixture
+def three_steps(initiative):
+    return [
+        make_step(initiative, i, name) for i, name in enumerate(["First", "Second", "Third"], 1)
+    ]
+
+
+@pytest.fixture
+def scalable(initiative, kpi, make_kpi, member):
+    """A phase-5 initiative with two KPIs, one measured, and a benefit linked to one of them."""
+    Measurement.objects.create(kpi=kpi, date=TODAY() - timedelta(days=3), value=Decimal(90))
+    Milestone.objects.create(kpi=kpi, date=TODAY(), value=Decimal(95))
+    satisfaction = make_kpi(
+        initiative,
+        name="Applicant satisfaction",
+        direction="higher",
+        baseline_value=Decimal("3.1"),
+        target_value=Decimal("4.2"),
+        unit="/5",
+    )
+    make_benefit(initiative, kpi=satisfaction, owner=member, description="Happier applicants")
+    initiative.phase = Phase.REALISATION
+    initiative.save()
+    return initiative
