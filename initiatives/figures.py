@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 
 from initiatives.models.planning import BenefitUnit, ValueStreamVersion
+from renewal.formatting import eur, number
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,13 @@ class ValueStreamFigures:
     manual_fte: Decimal
     automation_hours_per_month: Decimal
     automation_fte: Decimal
+
+
+def benefit_amount(value: str, unit: str) -> str:
+    """ "180 000 €" for euros a year, "2,5 FTE" otherwise, in the active language."""
+    if unit == BenefitUnit.EUR_PER_YEAR:
+        return eur(value)
+    return f"{number(Decimal(value))} {BenefitUnit(unit).label}"
 
 
 def hours_per_fte_year() -> Decimal:

@@ -22,7 +22,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from renewal.templatetags.renewal import eur, number
+from renewal.formatting import eur, number
 
 STOP, FIX = "stop", "fix"
 OPEN_STATES = ("active", "on_hold")
@@ -168,7 +168,12 @@ def digitised_not_renewed(facts: Facts, today: date) -> Signal | None:
     if facts.phase < 4:
         return None
     baseline = next((v for v in facts.value_stream if v.kind == "as_is"), None)
-    measured = [v for v in facts.value_stream if v.kind == "remeasure" and v.measured_on]
+    # (date, facts) of each re-measurement: the date set, for the type checker too.
+    measured = [
+        (v.measured_on, v)
+        for v in facts.value_stream
+        if v.kind == "remeasure" and v.measured_on is not None
+    ]
     if not measured:
         months = settings.RADAR_REMEASURE_MONTHS
         if facts.phase_since and (today - facts.phase_since).days > months * 30:
@@ -185,7 +190,7 @@ def digitised_not_renewed(facts: Facts, today: date) -> Signal | None:
         return None
     if baseline is None or not baseline.lead_time_hours:
         return None
-    latest = max(measured, key=lambda v: v.measured_on)
+    measured_on, latest = max(measured, key=lambda pair: pair[0])
     processing_fell = latest.processing_hours < baseline.processing_hours
     lead_time_better = latest.lead_time_hours < baseline.lead_time_hours * (
         1 - Decimal(str(settings.RADAR_LEAD_TIME_GAIN))
@@ -208,7 +213,7 @@ def digitised_not_renewed(facts: Facts, today: date) -> Signal | None:
             "before": number(baseline.processing_hours),
             "after": number(latest.processing_hours),
             "lead": number(latest.lead_time_hours),
-            "date": _short(latest.measured_on),
+            "date": _short(measured_on),
         },
         _("Look at the waiting between the steps, not at the steps themselves."),
     )
@@ -246,8 +251,9 @@ def freed_time_not_moved(facts: Facts, today: date) -> Signal | None:
 @rule
 def not_in_budget(facts: Facts, today: date) -> Signal | None:
     grace = timedelta(days=settings.RADAR_BUDGET_GRACE_DAYS)
+    # (expected date, facts) of each late benefit.
     late = [
-        b
+        (b.expected_date, b)
         for b in facts.benefits
         if not b.is_disbenefit
         and b.expected_date
@@ -256,14 +262,14 @@ def not_in_budget(facts: Facts, today: date) -> Signal | None:
     ]
     if not late:
         return None
-    first = min(late, key=lambda b: b.expected_date)
+    expected, first = min(late, key=lambda pair: pair[0])
     evidence = ngettext(
         "“%(benefit)s” was expected by %(date)s and nothing shows in a budget line or the "
         "staffing plan.",
         "%(count)s benefits are past their date with nothing in a budget line or the staffing "
         "plan, the first “%(benefit)s” since %(date)s.",
         len(late),
-    ) % {"benefit": first.description, "date": _short(first.expected_date), "count": len(late)}
+    ) % {"benefit": first.description, "date": _short(expected), "count": len(late)}
     return Signal(
         "not_in_budget",
         FIX,

@@ -12,8 +12,8 @@ from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from renewal.formatting import number
 from renewal.models import AuditEntry
-from renewal.templatetags.renewal import number
 
 PAGE_SIZE = 50
 

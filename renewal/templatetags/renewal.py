@@ -1,65 +1,29 @@
-from decimal import Decimal
-
 from django import template
 from django.conf import settings
 from django.utils import dates, formats, translation
 from django.utils.html import json_script
 from django.utils.translation import gettext as _
 
+from renewal import formatting, policy
+
 register = template.Library()
 
 
-@register.filter
-def number(value, decimal_pos=None):
-    """A number in the reader's locale without trailing zeros: 1 234,5 in Finnish."""
-    if value in (None, ""):
-        return "—"
-    if isinstance(value, Decimal):
-        value = value.normalize()
-        if value == value.to_integral():
-            value = value.quantize(Decimal(1))
-    if decimal_pos is not None:
-        value = round(Decimal(value), int(decimal_pos))
-    return formats.number_format(value, decimal_pos, use_l10n=True, force_grouping=True)
+# The formatting lives in renewal/formatting.py, where Python code calls it too.
+for _filter in (
+    formatting.number,
+    formatting.eur,
+    formatting.percent,
+    formatting.signed_percent,
+    formatting.signed_points,
+):
+    register.filter(_filter)
 
 
 @register.filter
-def eur(value):
-    """Euros for the reader's locale, whole euros: 1 234 €."""
-    if value in (None, ""):
-        return "—"
-    return f"{formats.number_format(round(Decimal(value)), 0, use_l10n=True, force_grouping=True)}\u00a0€"
-
-
-@register.filter
-def percent(value, decimal_pos=0):
-    """A 0–1 share as a percentage in the reader's locale: 0.456 → 46 %."""
-    if value in (None, ""):
-        return "—"
-    share = Decimal(value) * 100
-    return f"{formats.number_format(round(share, int(decimal_pos)), int(decimal_pos), use_l10n=True)}\u00a0%"
-
-
-def _signed(value: Decimal, decimal_pos: int) -> str:
-    rounded = round(Decimal(value) * 100, decimal_pos)
-    text = formats.number_format(abs(rounded), decimal_pos, use_l10n=True)
-    return f"{'+' if rounded > 0 else '\u2212' if rounded < 0 else ''}{text}"
-
-
-@register.filter
-def signed_percent(value, decimal_pos=0):
-    """A relative change, signed, in the reader's locale: -0.4 → −40 %, 0.05 → +5 %."""
-    if value in (None, ""):
-        return "—"
-    return f"{_signed(value, int(decimal_pos))}\u00a0%"
-
-
-@register.filter
-def signed_points(value, decimal_pos=0):
-    """A change of a 0–1 share in percentage points, signed, without the unit: 0.05 → +5."""
-    if value in (None, ""):
-        return "—"
-    return _signed(value, int(decimal_pos))
+def is_funding_officer(user) -> bool:
+    """For the navigation: does this user review funding applications?"""
+    return policy.is_funding_officer(user)
 
 
 @register.simple_tag

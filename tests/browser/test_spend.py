@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 
 from initiatives.models import Initiative
 from initiatives.spend import spend_summary
-from renewal.templatetags.renewal import eur
+from renewal.formatting import eur
 
 TITLE = "Digital environmental permit service"
 
