@@ -165,7 +165,11 @@ def test_the_portfolio_page_shares_the_filters_and_refuses_impossible_months(
     leader_client, initiative, month
 ):
     # The page ignores an invalid filter (and says so in its form); it never fails on one.
-    assert leader_client.get(f"/initiatives/portfolio/?benefit_month={month}").status_code == 200
+    response = leader_client.get(f"/initiatives/portfolio/?benefit_month={month}")
+
+    assert response.status_code == 200
+    assert "benefit_month" in response.context["form"].errors
+    assert [row.initiative for row in response.context["portfolio"].rows] == [initiative]
 
 
 def test_initiatives_are_paginated(leader, bearer, make_initiative, agency_a):

@@ -4,7 +4,7 @@ objects reached through another initiative."""
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from pytest_django.asserts import assertNotContains, assertRedirects
+from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from initiatives.models import Initiative, Review, State
 from initiatives.views.phases import ITEM_KINDS, SECTIONS
@@ -25,6 +25,12 @@ WRITES = (
     + ["step_move:up", "step_move:down", "review_create", "scale", "resume"]
 )
 READS = ["review"]
+# Removing, moving and resuming have no page: a GET is refused as a method, whoever asks.
+POST_ONLY = {f"item_delete:{kind}" for kind in ITEM_KINDS} | {
+    "step_move:up",
+    "step_move:down",
+    "resume",
+}
 
 
 def url_of(endpoint, initiative, items, review) -> str:
@@ -50,7 +56,8 @@ def test_another_organisations_initiative_is_not_found(
 ):
     url = url_of(endpoint, initiative, items, review)
 
-    assert outsider_client.get(url).status_code in (404, 405)
+    # The write-only endpoints refuse a GET before they look anything up.
+    assert outsider_client.get(url).status_code == (405 if endpoint in POST_ONLY else 404)
     assert outsider_client.post(url, {"name": "Mine now"}).status_code == 404
 
 
@@ -92,6 +99,9 @@ def test_a_viewer_may_read_a_review(viewer_client, initiative, review):
     response = viewer_client.get(reverse("initiatives:review", args=[initiative.pk, review.pk]))
 
     assert response.status_code == 200
+    assert response.context["review"] == review
+    assertContains(response, "On track.")
+    assertContains(response, "Liisa, Mikko")
 
 
 @pytest.mark.parametrize("kind", ITEM_KINDS)

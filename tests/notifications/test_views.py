@@ -7,6 +7,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from notifications.models import EmailPreference, Kind, Notification
+from notifications.views import PAGE_SIZE
 
 pytestmark = pytest.mark.django_db
 
@@ -197,7 +198,10 @@ def test_the_list_has_a_query_ceiling(
     for day in range(1, 30):
         make_notification(member, period=f"2026-11-{day:02d}")
     with django_assert_max_num_queries(8):
-        member_client.get(reverse("notifications:list"))
+        response = member_client.get(reverse("notifications:list"))
+
+    assert response.status_code == 200
+    assert len(response.context["page"].object_list) == min(29, PAGE_SIZE)
 
 
 def test_the_header_link_is_current_only_on_the_notification_pages(member_client):
