@@ -12,7 +12,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3 \
 	  if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; \
 	  then command -v $$p; break; fi; done)
 
-.PHONY: run test venv deps test-deps system-deps messages check-messages check-compose lint lint-imports bench clean
+.PHONY: run test venv deps test-deps system-deps messages check-messages check-compose lint lint-imports typecheck bench clean
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -54,6 +54,10 @@ lint: venv
 # The apps import downwards only and no app has an import cycle: the contracts in pyproject.toml.
 lint-imports: venv
 	$(VENV)/bin/lint-imports --no-cache
+
+# mypy with django-stubs on the rule modules: the files and options under [tool.mypy].
+typecheck: venv
+	$(PY) -m mypy
 
 # docker-compose.yml against the Compose specification (the schema ships with check-jsonschema).
 check-compose: venv

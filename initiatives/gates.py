@@ -3,17 +3,23 @@ missing. One mechanism for every phase; a phase's gate is the list registered fo
 
 The initiative's own methods (`Initiative.gate()`, `pass_gate()`) call these rules, so this module
 never imports initiatives.models: a criterion reads the choices from the objects it is given
-(`review.Kind.MONTHLY`), never as copied strings.
+(`review.Kind.MONTHLY`), never as copied strings. It names `Initiative` for the type checker only.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from metrics.models import ValueArea
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
+
+    from initiatives.models import Initiative
 
 
 @dataclass(frozen=True)
@@ -42,11 +48,11 @@ class GateResult:
         return [c.missing for c in self.criteria if not c.met]
 
 
-Criterion = Callable[[object], CriterionResult]
+Criterion = Callable[["Initiative"], CriterionResult]
 GATES: dict[int, list[Criterion]] = {}
 
 
-def criterion(phase: int):
+def criterion(phase: int) -> Callable[[Criterion], Criterion]:
     """Register a criterion of the gate that leads out of `phase`."""
 
     def register(check: Criterion) -> Criterion:
@@ -56,7 +62,7 @@ def criterion(phase: int):
     return register
 
 
-def evaluate_gate(initiative) -> GateResult | None:
+def evaluate_gate(initiative: "Initiative") -> GateResult | None:
     """The gate out of the initiative's current phase; out of phase 5 it leads to completion."""
     if initiative.phase not in GATES:
         return None
@@ -67,7 +73,7 @@ def evaluate_gate(initiative) -> GateResult | None:
     )
 
 
-def _result(requirement, missing: str | None) -> CriterionResult:
+def _result(requirement: "str | _StrPromise", missing: str | None) -> CriterionResult:
     return CriterionResult(str(requirement), missing is None, missing or "")
 
 
@@ -75,7 +81,7 @@ def _result(requirement, missing: str | None) -> CriterionResult:
 
 
 @criterion(phase=1)
-def change_statement(initiative) -> CriterionResult:
+def change_statement(initiative: "Initiative") -> CriterionResult:
     parts = []
     if not initiative.change_for_citizens.strip():
         parts.append(_("the change sought for citizens and customers"))
@@ -90,7 +96,7 @@ def change_statement(initiative) -> CriterionResult:
 
 
 @criterion(phase=1)
-def kpi_with_baseline_and_target(initiative) -> CriterionResult:
+def kpi_with_baseline_and_target(initiative: "Initiative") -> CriterionResult:
     kpis = list(initiative.kpis.all())
     if any(k.has_baseline_and_target for k in kpis):
         missing = None
@@ -104,7 +110,7 @@ def kpi_with_baseline_and_target(initiative) -> CriterionResult:
 
 
 @criterion(phase=1)
-def kpi_in_core_value_area(initiative) -> CriterionResult:
+def kpi_in_core_value_area(initiative: "Initiative") -> CriterionResult:
     core = {ValueArea.CURRENT_VALUE, ValueArea.COST_EFFICIENCY}
     found = any(k.value_area in core for k in initiative.kpis.all())
     missing = (
@@ -121,7 +127,7 @@ def kpi_in_core_value_area(initiative) -> CriterionResult:
 
 
 @criterion(phase=2)
-def one_accountable(initiative) -> CriterionResult:
+def one_accountable(initiative: "Initiative") -> CriterionResult:
     count = sum(1 for r in initiative.responsibilities.all() if r.role == r.Role.ACCOUNTABLE)
     if count == 1:
         missing = None
@@ -135,14 +141,14 @@ def one_accountable(initiative) -> CriterionResult:
 
 
 @criterion(phase=2)
-def someone_responsible(initiative) -> CriterionResult:
+def someone_responsible(initiative: "Initiative") -> CriterionResult:
     found = any(r.role == r.Role.RESPONSIBLE for r in initiative.responsibilities.all())
     missing = None if found else _("Name at least one person responsible for doing the work.")
     return _result(gettext_lazy("At least one responsible person"), missing)
 
 
 @criterion(phase=2)
-def competence_gaps_planned(initiative) -> CriterionResult:
+def competence_gaps_planned(initiative: "Initiative") -> CriterionResult:
     unplanned = [
         c.name
         for c in initiative.competences.all()
@@ -158,7 +164,7 @@ def competence_gaps_planned(initiative) -> CriterionResult:
 
 
 @criterion(phase=2)
-def datasets_assessed(initiative) -> CriterionResult:
+def datasets_assessed(initiative: "Initiative") -> CriterionResult:
     datasets = list(initiative.datasets.all())
     unassessed = [d.name for d in datasets if not d.is_assessed]
     if not datasets:
@@ -173,13 +179,14 @@ def datasets_assessed(initiative) -> CriterionResult:
 
 
 @criterion(phase=2)
-def ai_checklist_complete(initiative) -> CriterionResult:
+def ai_checklist_complete(initiative: "Initiative") -> CriterionResult:
     if not initiative.uses_ai:
         return _result(
             gettext_lazy("AI checklist (not needed: the initiative does not use AI)"), None
         )
     open_items = [
-        str(initiative._meta.get_field(name).verbose_name)
+        # The checklist names boolean fields of the initiative, never a relation.
+        str(initiative._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
         for name in AI_CHECKLIST
         if not getattr(initiative, name)
     ]
@@ -203,7 +210,7 @@ AI_CHECKLIST = (
 
 
 @criterion(phase=3)
-def value_stream_mapped(initiative) -> CriterionResult:
+def value_stream_mapped(initiative: "Initiative") -> CriterionResult:
     # The baseline only: a to-be design or a re-measurement is not today's process.
     count = len(initiative.as_is_steps())
     missing = (
@@ -216,7 +223,7 @@ def value_stream_mapped(initiative) -> CriterionResult:
 
 
 @criterion(phase=3)
-def benefit_fully_planned(initiative) -> CriterionResult:
+def benefit_fully_planned(initiative: "Initiative") -> CriterionResult:
     benefits = [b for b in initiative.benefits.all() if not b.is_disbenefit]
     complete = [
         b
@@ -237,7 +244,7 @@ def benefit_fully_planned(initiative) -> CriterionResult:
 
 
 @criterion(phase=3)
-def freed_time_reallocated(initiative) -> CriterionResult:
+def freed_time_reallocated(initiative: "Initiative") -> CriterionResult:
     # A reallocation of nothing places none of the freed time.
     targets = {r.benefit_id for r in initiative.reallocations.all() if r.capacity}
     unplaced = [
@@ -256,7 +263,7 @@ def freed_time_reallocated(initiative) -> CriterionResult:
 
 
 @criterion(phase=4)
-def monthly_review_to_continue(initiative) -> CriterionResult:
+def monthly_review_to_continue(initiative: "Initiative") -> CriterionResult:
     # Only the latest monthly review counts: a later adjust, pause or stop voids an earlier
     # continue. Weekly team reviews are not leadership's decision and never void it.
     monthly = [r for r in initiative.reviews.all() if r.kind == r.Kind.MONTHLY]
@@ -280,7 +287,7 @@ def monthly_review_to_continue(initiative) -> CriterionResult:
 
 
 @criterion(phase=4)
-def realisation_started(initiative) -> CriterionResult:
+def realisation_started(initiative: "Initiative") -> CriterionResult:
     # A start date still ahead is a plan, not a benefit that has begun to show.
     today = timezone.localdate()
     dates = [
@@ -304,7 +311,7 @@ def realisation_started(initiative) -> CriterionResult:
 
 
 @criterion(phase=5)
-def benefit_realised(initiative) -> CriterionResult:
+def benefit_realised(initiative: "Initiative") -> CriterionResult:
     found = any(b.realisations.all() for b in initiative.benefits.all() if not b.is_disbenefit)
     missing = (
         None
@@ -315,6 +322,6 @@ def benefit_realised(initiative) -> CriterionResult:
 
 
 @criterion(phase=5)
-def lessons_written(initiative) -> CriterionResult:
+def lessons_written(initiative: "Initiative") -> CriterionResult:
     missing = None if initiative.lessons_learned.strip() else _("Write down the lessons learned.")
     return _result(gettext_lazy("Lessons learned are written down"), missing)

@@ -8,11 +8,13 @@ reports, the officer's workspace and the API read the same result.
 """
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Sum
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from initiatives import signals as rules
@@ -21,6 +23,7 @@ from initiatives.models import (
     BenefitKind,
     BenefitUnit,
     GateDecision,
+    Initiative,
     MonthlySpend,
     RealisedBenefit,
     Reallocation,
@@ -31,6 +34,10 @@ from initiatives.models import (
 from initiatives.models.planning import ShowsIn, capacity_hours
 from metrics.models import KPI
 from metrics.status import Status
+
+# Each initiative's facts by its pk, and the pks asked about (a list, or a queryset of them).
+FactsByPk = dict[int, rules.Facts]
+Ids = list[int] | QuerySet[Any, Any]
 
 CAPACITY_UNITS = {BenefitUnit.FTE, BenefitUnit.HOURS_PER_MONTH}
 MONTHLY_REVIEWS_READ = 2
@@ -54,7 +61,10 @@ class Radar:
 
 
 def radar_for(
-    initiatives, today: date, overdue: dict | None = None, scope=None
+    initiatives: Iterable[Initiative],
+    today: date,
+    overdue: dict[int, tuple[int, bool]] | None = None,
+    scope: QuerySet[Any, Any] | None = None,
 ) -> dict[int, Radar]:
     """Radar for each initiative (objects with pk, state, phase, created_at), keyed by pk.
 
@@ -65,7 +75,7 @@ def radar_for(
     by_pk = {i.pk: i for i in initiatives}
     if not by_pk:
         return {}
-    ids = scope if scope is not None else list(by_pk)
+    ids: Ids = scope if scope is not None else list(by_pk)
     facts = {
         pk: rules.Facts(
             state=i.state,
@@ -91,7 +101,7 @@ def radar_for(
     return result
 
 
-def _phase_since(facts, by_pk, ids) -> None:
+def _phase_since(facts: FactsByPk, by_pk: dict[int, Initiative], ids: Ids) -> None:
     """When each initiative entered its current phase: the latest decision that moved it there."""
     moves = (
         GateDecision.objects.filter(
@@ -108,7 +118,7 @@ def _phase_since(facts, by_pk, ids) -> None:
         fact.phase_since = timezone.localtime(started).date() if started else None
 
 
-def _kpis(facts, ids) -> None:
+def _kpis(facts: FactsByPk, ids: Ids) -> None:
     rows = KPI.objects.filter(initiative_id__in=ids).values_list(
         "initiative_id", "name", "direction", "baseline_value", "latest_value", "status", "owner_id"
     )
@@ -118,7 +128,7 @@ def _kpis(facts, ids) -> None:
         )
 
 
-def _benefits(facts, ids) -> dict[int, Decimal]:
+def _benefits(facts: FactsByPk, ids: Ids) -> dict[int, Decimal]:
     """Each initiative's benefits as facts; returns its realisation rate: the mean over its
     planned benefits of realised ÷ planned, each capped at 1 (units differ between benefits)."""
     booked = RealisedBenefit.objects.filter(
@@ -145,7 +155,7 @@ def _benefits(facts, ids) -> dict[int, Decimal]:
             "quantity",
         )
     )
-    shares = defaultdict(list)
+    shares: defaultdict[int, list[Decimal]] = defaultdict(list)
     for row in rows:
         pk, description, disbenefit, kind, unit, owner, expected, was_booked, realised, first = row[
             :10
@@ -171,10 +181,10 @@ def _benefits(facts, ids) -> dict[int, Decimal]:
                 first_realised_on=first,
             )
         )
-    return {pk: sum(values) / len(values) for pk, values in shares.items() if values}
+    return {pk: sum(values, Decimal(0)) / len(values) for pk, values in shares.items() if values}
 
 
-def _reallocations(facts, ids) -> None:
+def _reallocations(facts: FactsByPk, ids: Ids) -> None:
     confirmed = (
         Reallocation.objects.filter(initiative_id__in=ids, confirmed_on__isnull=False)
         .values_list("initiative_id", "capacity_unit")
@@ -184,7 +194,7 @@ def _reallocations(facts, ids) -> None:
         facts[pk].confirmed_reallocated_hours += capacity_hours(total, unit)
 
 
-def _accountable(facts, ids) -> None:
+def _accountable(facts: FactsByPk, ids: Ids) -> None:
     counts = (
         Responsibility.objects.filter(initiative_id__in=ids, role=Responsibility.Role.ACCOUNTABLE)
         .values_list("initiative_id")
@@ -194,7 +204,7 @@ def _accountable(facts, ids) -> None:
         facts[pk].accountable_count = count
 
 
-def _monthly_reviews(facts, ids) -> None:
+def _monthly_reviews(facts: FactsByPk, ids: Ids) -> None:
     reviews = (
         Review.objects.filter(initiative_id__in=ids, kind=Review.Kind.MONTHLY)
         .annotate(
@@ -211,7 +221,7 @@ def _monthly_reviews(facts, ids) -> None:
             read.append(rules.ReviewFacts(on, decision, share))
 
 
-def _spend(facts, ids) -> None:
+def _spend(facts: FactsByPk, ids: Ids) -> None:
     rows = (
         MonthlySpend.objects.filter(initiative_id__in=ids)
         .order_by("initiative_id", "month")
@@ -221,7 +231,7 @@ def _spend(facts, ids) -> None:
         facts[pk].spend_by_month.append((month, amount))
 
 
-def _value_stream(facts, ids) -> None:
+def _value_stream(facts: FactsByPk, ids: Ids) -> None:
     versions = (
         ValueStreamVersion.objects.filter(initiative_id__in=ids)
         .annotate(processing=Sum("steps__processing_hours"), waiting=Sum("steps__waiting_hours"))

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from types import EllipsisType
 
 from django import forms
 from django.conf import settings
@@ -27,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from metrics.models import KPI, Measurement, refresh_kpi_statuses
+from organisations.models import User
 from renewal.audit import acting_as
 from renewal.formatting import number
 from renewal.forms import NumberField
@@ -66,7 +68,7 @@ PROBLEMS = {
 class MeasurementError(ValueError):
     """A value or date that cannot be a measurement; `code` keys PROBLEMS."""
 
-    def __init__(self, code: str, **params):
+    def __init__(self, code: str, **params: object):
         super().__init__(code)
         self.code, self.params = code, params
 
@@ -95,7 +97,7 @@ _number = NumberField()
 EXPONENT = re.compile(r"^[+\-−]?(\d[\d\s]*([.,]\d*)?|[.,]\d+)[eE][+\-−]?\d+$")
 
 
-def parse_value(raw) -> Decimal:
+def parse_value(raw: object) -> Decimal:
     """A measured value as people and systems write it: "12,5", "1 234.5", 12.5.
 
     Raises MeasurementError for anything that is not a plain finite number.
@@ -118,7 +120,7 @@ def parse_value(raw) -> Decimal:
     if isinstance(raw, float | Decimal):
         text = format(Decimal(str(raw)), "f")
     try:
-        value = _number.clean(text)
+        value: Decimal = _number.clean(text)
     except forms.ValidationError as exc:
         codes = {e.code for e in exc.error_list}
         code = "bad_number" if "invalid" in codes else "too_many_digits"
@@ -150,14 +152,19 @@ def plausible_range(kpi: KPI, recent: list[Decimal]) -> tuple[Decimal, Decimal] 
     return low - margin, high + margin
 
 
-def recent_values(kpi: KPI, exclude_pk=None) -> list[Decimal]:
-    rows = Measurement.objects.filter(kpi=kpi).exclude(pk=exclude_pk).order_by("-date")
+def recent_values(kpi: KPI, exclude_pk: int | None = None) -> list[Decimal]:
+    # pk=None excludes nothing: Django reads it as "pk is null" (the stubs expect a key).
+    rows = Measurement.objects.filter(kpi=kpi).exclude(pk=exclude_pk)  # type: ignore[misc]
+    rows = rows.order_by("-date")
     return list(rows.values_list("value", flat=True)[:RECENT_FOR_PLAUSIBILITY])
 
 
 def implausibility(
-    kpi: KPI, value: Decimal, recent: list[Decimal], bounds: tuple | None = ...
-) -> dict | None:
+    kpi: KPI,
+    value: Decimal,
+    recent: list[Decimal],
+    bounds: tuple[Decimal, Decimal] | EllipsisType | None = ...,
+) -> dict[str, str] | None:
     """The figures of an "implausible" problem (see describe), or None when the value looks
     like the KPI. Pass `bounds` (from plausible_range) to check many values of one KPI."""
     if bounds is ...:
@@ -179,7 +186,7 @@ def _rounded(value: Decimal) -> Decimal:
 # Dates -----------------------------------------------------------------------------------------
 
 
-def parse_date(raw) -> date:
+def parse_date(raw: object) -> date:
     """A date from an XLSX cell, ISO 2025-01-31 or Finnish 31.1.2025; ASCII digits only."""
     if isinstance(raw, datetime):
         return raw.date()
@@ -233,7 +240,7 @@ class DuplicateMeasurement(Exception):
         self.item = item
 
 
-def write_measurements(user, items: list[Item], *, update_existing: bool) -> tuple[int, int]:
+def write_measurements(user: User, items: list[Item], *, update_existing: bool) -> tuple[int, int]:
     """Create the measurements (or, with update_existing, replace the value and note of one
     already there for that KPI and date) in one transaction. Returns (created, updated).
 
@@ -282,7 +289,9 @@ def write_measurements(user, items: list[Item], *, update_existing: bool) -> tup
 
 
 @transaction.atomic
-def measurement_correct(user, measurement: Measurement, *, when, value, note, reason: str):
+def measurement_correct(
+    user: User, measurement: Measurement, *, when: date, value: Decimal, note: str, reason: str
+) -> Measurement:
     """Change a stored measurement's date, value or note; the reason goes into the history."""
     if not reason.strip():
         raise MeasurementError("missing_reason")
@@ -295,7 +304,7 @@ def measurement_correct(user, measurement: Measurement, *, when, value, note, re
 
 
 @transaction.atomic
-def measurement_withdraw(user, measurement: Measurement, *, reason: str) -> None:
+def measurement_withdraw(user: User, measurement: Measurement, *, reason: str) -> None:
     """Remove a wrong measurement; the history keeps its value, who withdrew it and why."""
     if not reason.strip():
         raise MeasurementError("missing_reason")

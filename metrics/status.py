@@ -20,12 +20,18 @@ no longer measured against its plan, so *on track* or *overdue* would mislead.
 """
 
 import itertools
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    # For the type checker only: metrics.models builds on this module.
+    from metrics.models import KPI, Measurement, Milestone
 
 
 class Direction(models.TextChoices):
@@ -46,7 +52,7 @@ class Cadence(models.TextChoices):
 ON_TRACK_TOLERANCE = Decimal("0.10")
 AT_RISK_TOLERANCE = Decimal("0.25")
 TREND_POINTS = 6
-ALLOWED_AGE_DAYS = {Cadence.WEEKLY: 10, Cadence.MONTHLY: 38, Cadence.QUARTERLY: 106}
+ALLOWED_AGE_DAYS: dict[str, int] = {Cadence.WEEKLY: 10, Cadence.MONTHLY: 38, Cadence.QUARTERLY: 106}
 
 
 class Status(models.TextChoices):
@@ -99,14 +105,15 @@ class KPIStatus:
         return replace(self, status=shown_status(self.status, state), overdue=False)
 
 
-def trajectory(kpi, milestones=()) -> list[tuple[date, Decimal]]:
+def trajectory(kpi: "KPI", milestones: Iterable["Milestone"] = ()) -> list[tuple[date, Decimal]]:
     """The planned path as dated points: baseline, milestones in date order, target."""
-    if not kpi.has_baseline_and_target:
+    start, end = kpi.baseline_date, kpi.target_date
+    baseline, target = kpi.baseline_value, kpi.target_value
+    # `kpi.has_baseline_and_target`, spelled out so that the type checker sees all four set.
+    if start is None or end is None or baseline is None or target is None:
         return []
-    inner = sorted(
-        (m.date, m.value) for m in milestones if kpi.baseline_date < m.date < kpi.target_date
-    )
-    return [(kpi.baseline_date, kpi.baseline_value), *inner, (kpi.target_date, kpi.target_value)]
+    inner = sorted((m.date, m.value) for m in milestones if start < m.date < end)
+    return [(start, baseline), *inner, (end, target)]
 
 
 def planned_value(path: list[tuple[date, Decimal]], on: date) -> Decimal | None:
@@ -121,14 +128,19 @@ def planned_value(path: list[tuple[date, Decimal]], on: date) -> Decimal | None:
     return path[-1][1]
 
 
-def is_overdue(kpi, latest_date: date | None, today: date) -> bool:
+def is_overdue(kpi: "KPI", latest_date: date | None, today: date) -> bool:
     reference = latest_date or kpi.baseline_date
     if reference is None:
         return False
     return (today - reference).days > ALLOWED_AGE_DAYS.get(kpi.cadence, 38)
 
 
-def kpi_status(kpi, measurements, on: date, milestones=()) -> KPIStatus:
+def kpi_status(
+    kpi: "KPI",
+    measurements: Iterable["Measurement"],
+    on: date,
+    milestones: Iterable["Milestone"] = (),
+) -> KPIStatus:
     """The KPI's status on a date, from its measurements up to that date (any order)."""
     points = sorted((m for m in measurements if m.date <= on), key=lambda m: m.date)
     latest = points[-1] if points else None
@@ -140,18 +152,27 @@ def kpi_status(kpi, measurements, on: date, milestones=()) -> KPIStatus:
     return replace(status, projected_date=projected_date(kpi, points))
 
 
-def status_from_latest(kpi, latest_value, latest_date, on: date, milestones=()) -> KPIStatus:
+def status_from_latest(
+    kpi: "KPI",
+    latest_value: Decimal | None,
+    latest_date: date | None,
+    on: date,
+    milestones: Iterable["Milestone"] = (),
+) -> KPIStatus:
     """The status from the latest value alone (no projection): cheap enough for a portfolio."""
     overdue = is_overdue(kpi, latest_date, on)
-    if latest_date is None:
+    # A measurement's date and value come together: neither is there before the first one.
+    if latest_date is None or latest_value is None:
         return KPIStatus(Status.NO_DATA, overdue=overdue)
     path = trajectory(kpi, milestones)
     if not path:
         return KPIStatus(Status.NO_PLAN, latest_value, latest_date, overdue=overdue)
+    (_, baseline), (_, target) = path[0], path[-1]
     sign = 1 if kpi.direction == Direction.HIGHER else -1
     plan = planned_value(path, latest_date)
-    span = abs(kpi.target_value - kpi.baseline_value) or Decimal(1)
-    reached = sign * (latest_value - kpi.target_value) >= 0
+    assert plan is not None  # a path that is not empty has a value on every date
+    span = abs(target - baseline) or Decimal(1)
+    reached = sign * (latest_value - target) >= 0
     behind = sign * (plan - latest_value) / span  # > 0 when behind the plan
     if reached or behind <= ON_TRACK_TOLERANCE:
         status = Status.ON_TRACK
@@ -164,7 +185,7 @@ def status_from_latest(kpi, latest_value, latest_date, on: date, milestones=()) 
     )
 
 
-def projected_date(kpi, points) -> date | None:
+def projected_date(kpi: "KPI", points: Sequence["Measurement"]) -> date | None:
     """When the recent trend reaches the target, or None if it does not head there."""
     recent = points[-TREND_POINTS:]
     if len(recent) < 2 or kpi.target_value is None:

@@ -7,31 +7,40 @@ recorded from `m2m_changed`, the only hook Django offers for them. Raw SQL is no
 """
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from decimal import Decimal
+from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.db.models.deletion import Collector
 from django.db.models.signals import m2m_changed
 
+from organisations.models import User
 from renewal.models import AuditEntry
 
-_actor: ContextVar = ContextVar("audit_actor", default=None)
+_actor: ContextVar[User | None] = ContextVar("audit_actor", default=None)
 # Why the change was made, where the person had to say (a corrected measurement, say).
-_reason: ContextVar = ContextVar("audit_reason", default="")
+_reason: ContextVar[str] = ContextVar("audit_reason", default="")
 # Django's bulk_update() runs update() per batch; bulk_update() records the change itself.
-_in_bulk_update: ContextVar = ContextVar("audit_in_bulk_update", default=False)
+_in_bulk_update: ContextVar[bool] = ContextVar("audit_in_bulk_update", default=False)
+
+# What one AuditEntry records: (pk, action, repr, changes, initiative_id).
+Row = tuple[Any, str, str, dict[str, Any], int | None]
+# A row of `values()`: attribute names to stored values.
+Values = dict[str, Any]
 
 
 @contextmanager
-def acting_as(user, reason: str | None = None):
+def acting_as(user: User | AnonymousUser | None, reason: str | None = None) -> Iterator[None]:
     """Attribute every audited write inside the block to `user` (None: the system), and, when
     given, record `reason` with each of them."""
-    token = _actor.set(user if user is None or user.pk else None)
+    # The anonymous user, or a user not yet saved, is nobody: the change is the system's.
+    token = _actor.set(user if isinstance(user, User) and user.pk else None)
     reason_token = _reason.set(reason[:1000]) if reason is not None else None
     try:
         yield
@@ -41,15 +50,15 @@ def acting_as(user, reason: str | None = None):
             _reason.reset(reason_token)
 
 
-def current_actor():
+def current_actor() -> User | None:
     return _actor.get()
 
 
-def _jsonable(value):
+def _jsonable(value: Any) -> Any:
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
 
 
-def audited_fields(model) -> list[models.Field]:
+def audited_fields(model: type[models.Model] | models.Model) -> list["models.Field[Any, Any]"]:
     excluded = set(getattr(model, "audit_exclude", ()))
     return [
         f
@@ -58,7 +67,7 @@ def audited_fields(model) -> list[models.Field]:
     ]
 
 
-def _value_of(field, instance):
+def _value_of(field: "models.Field[Any, Any]", instance: models.Model) -> Any:
     value = field.value_from_object(instance)
     if isinstance(field, models.DecimalField) and value is not None:
         # Scaled as the database returns it, so 97.5 in memory and 97.5000 stored compare equal.
@@ -66,20 +75,19 @@ def _value_of(field, instance):
     return _jsonable(value)
 
 
-def _values_of(instance) -> dict:
+def _values_of(instance: models.Model) -> Values:
     return {f.attname: _value_of(f, instance) for f in audited_fields(instance)}
 
 
-def _diff(old: dict, new: dict) -> dict:
+def _diff(old: Values, new: Values) -> dict[str, Any]:
     return {name: [old.get(name), value] for name, value in new.items() if old.get(name) != value}
 
 
-def _scope_path(model) -> str:
+def _scope_path(model: type["AuditedModel"]) -> str:
     return model.audit_initiative_path
 
 
-def _write(model, rows: Iterable[tuple[object, str, str, dict, int | None]]):
-    """rows: (pk, action, repr, changes, initiative_id)."""
+def _write(model: type["AuditedModel"], rows: Iterable[Row]) -> list[AuditEntry]:
     actor = current_actor()
     content_type = ContentType.objects.get_for_model(model)
     entries = [
@@ -99,20 +107,28 @@ def _write(model, rows: Iterable[tuple[object, str, str, dict, int | None]]):
     return AuditEntry.objects.bulk_create(entries)
 
 
-def _rows_by_pk(model, pks, attnames, using) -> dict:
+def _rows_by_pk(
+    model: type["AuditedModel"], pks: Iterable[Any], attnames: Sequence[str], using: str
+) -> dict[Any, Values]:
     path = _scope_path(model)
     fields = ["pk", *attnames] + ([path] if path not in ("pk", *attnames) else [])
     rows = model._base_manager.using(using).filter(pk__in=list(pks)).values(*fields)
     return {row["pk"]: row for row in rows}
 
 
-def _scope_of(row: dict, model) -> int | None:
+def _scope_of(row: Values, model: type["AuditedModel"]) -> int | None:
     path = _scope_path(model)
     return row.get(path) if path != "pk" else row["pk"]
 
 
-def _record_bulk_change(model, before: dict, after: dict, attnames, using):
-    rows = []
+def _record_bulk_change(
+    model: type["AuditedModel"],
+    before: dict[Any, Values],
+    after: dict[Any, Values],
+    attnames: Sequence[str],
+    using: str,
+) -> None:
+    rows: list[Row] = []
     for pk, new_row in after.items():
         old = {a: _jsonable(before.get(pk, {}).get(a)) for a in attnames}
         new = {a: _jsonable(new_row.get(a)) for a in attnames}
@@ -131,7 +147,7 @@ def _record_bulk_change(model, before: dict, after: dict, attnames, using):
         _write(model, rows)
 
 
-def _record_deletions(collector: Collector):
+def _record_deletions(collector: Collector) -> None:
     for model, instances in collector.data.items():
         if issubclass(model, AuditedModel):
             _write(
@@ -145,6 +161,7 @@ def _record_deletions(collector: Collector):
                         o.audit_initiative_id(),
                     )
                     for o in instances
+                    if isinstance(o, AuditedModel)  # all of them: they are `model`'s rows
                 ],
             )
     for qs in collector.fast_deletes:
@@ -167,17 +184,22 @@ def _record_deletions(collector: Collector):
             )
 
 
-def _collect(objs, using) -> Collector:
+def _attname(model: type[models.Model] | models.Model, name: str) -> str:
+    # update(), bulk_update() and update_fields name the model's own columns, never a relation.
+    return model._meta.get_field(name).attname  # type: ignore[union-attr]
+
+
+def _collect(objs: "Sequence[models.Model] | models.QuerySet[Any]", using: str) -> Collector:
     collector = Collector(using=using)
     collector.collect(objs)
     return collector
 
 
-class AuditedQuerySet(models.QuerySet):
-    def update(self, **kwargs):
+class AuditedQuerySet[M: "AuditedModel"](models.QuerySet[M]):
+    def update(self, **kwargs: Any) -> int:
         if _in_bulk_update.get():
             return super().update(**kwargs)
-        attnames = [self.model._meta.get_field(name).attname for name in kwargs]
+        attnames = [_attname(self.model, name) for name in kwargs]
         with transaction.atomic(using=self.db):
             before = {row["pk"]: row for row in self.values("pk", *attnames)}
             count = super().update(**kwargs)
@@ -186,9 +208,9 @@ class AuditedQuerySet(models.QuerySet):
                 _record_bulk_change(self.model, before, after, attnames, self.db)
         return count
 
-    update.alters_data = True
+    update.alters_data = True  # type: ignore[attr-defined]  # Django's marker, as on QuerySet
 
-    def bulk_create(self, objs, *args, **kwargs):
+    def bulk_create(self, objs: Iterable[M], *args: Any, **kwargs: Any) -> list[M]:
         with transaction.atomic(using=self.db):
             created = super().bulk_create(objs, *args, **kwargs)
             pks = [o.pk for o in created if o.pk is not None]
@@ -209,8 +231,10 @@ class AuditedQuerySet(models.QuerySet):
             )
         return created
 
-    def bulk_update(self, objs, fields, *args, **kwargs):
-        attnames = [self.model._meta.get_field(name).attname for name in fields]
+    def bulk_update(
+        self, objs: Iterable[M], fields: Iterable[str], *args: Any, **kwargs: Any
+    ) -> int:
+        attnames = [_attname(self.model, name) for name in fields]
         pks = [o.pk for o in objs]
         with transaction.atomic(using=self.db):
             before = _rows_by_pk(self.model, pks, attnames, self.db)
@@ -223,12 +247,12 @@ class AuditedQuerySet(models.QuerySet):
             _record_bulk_change(self.model, before, after, attnames, self.db)
         return count
 
-    def delete(self):
+    def delete(self) -> tuple[int, dict[str, int]]:
         with transaction.atomic(using=self.db):
-            _record_deletions(_collect(self._chain(), self.db))
+            _record_deletions(_collect(self.all(), self.db))  # all(): a copy, as _chain()
             return super().delete()
 
-    delete.alters_data = True
+    delete.alters_data = True  # type: ignore[attr-defined]  # Django's marker, as on QuerySet
 
 
 AuditedManager = models.Manager.from_queryset(AuditedQuerySet)
@@ -241,24 +265,31 @@ class AuditedModel(models.Model):
     shows the change ("pk", "initiative_id", "kpi__initiative_id").
     """
 
-    audit_initiative_path = "pk"
+    audit_initiative_path: str = "pk"
+    # Left on an instance between the m2m_changed signals of one change (see _record_m2m).
+    _audit_m2m_before: list[Any]
+    _audit_m2m_removed: tuple[str, AuditEntry, list[Any], list[Any]] | None
+    _audit_created: tuple[AuditEntry, set[str]]
 
     objects = AuditedManager()
 
     class Meta:
         abstract = True
 
-    def audit_initiative_id(self):
+    def audit_initiative_id(self) -> int | None:
         path = self.audit_initiative_path
+        value: int | None
         if path == "pk":
-            return self.pk
-        if "__" not in path:
-            return getattr(self, path)
-        relation, rest = path.split("__", 1)
-        related = getattr(self, relation, None)
-        return getattr(related, rest, None) if related is not None else None
+            value = self.pk
+        elif "__" not in path:
+            value = getattr(self, path)
+        else:
+            relation, rest = path.split("__", 1)
+            related = getattr(self, relation, None)
+            value = getattr(related, rest, None) if related is not None else None
+        return value
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         using = kwargs.get("using") or self._state.db or "default"
         update_fields = kwargs.get("update_fields")
         with transaction.atomic(using=using):
@@ -269,7 +300,7 @@ class AuditedModel(models.Model):
             super().save(*args, **kwargs)
             new = _values_of(self)
             if update_fields is not None:
-                names = {self._meta.get_field(n).attname for n in update_fields}
+                names = {_attname(self, n) for n in update_fields}
                 new = {k: v for k, v in new.items() if k in names}
             if old is None:
                 [entry] = _write(
@@ -286,14 +317,22 @@ class AuditedModel(models.Model):
                         [(self.pk, "update", str(self), changes, self.audit_initiative_id())],
                     )
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         using = kwargs.get("using") or self._state.db or "default"
         with transaction.atomic(using=using):
             _record_deletions(_collect([self], using))
             return super().delete(*args, **kwargs)
 
 
-def _record_m2m(sender, instance, action, model, pk_set, reverse, **kwargs):
+def _record_m2m(
+    sender: type[models.Model],
+    instance: models.Model,
+    action: str,
+    model: type[models.Model],
+    pk_set: set[Any] | None,
+    reverse: bool,
+    **kwargs: Any,
+) -> None:
     if reverse or not isinstance(instance, AuditedModel):
         return
     field = next((f for f in instance._meta.many_to_many if f.remote_field.through is sender), None)

@@ -13,15 +13,55 @@ action)` on its querysets builds on `subtree_condition()` (and, for funding, on
 `officer_applications()`), and the apps import this module, never the other way round.
 """
 
+from collections.abc import Iterable
 from enum import StrEnum
+from typing import Any, ClassVar, Protocol
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.db.models import Manager, Model, Q, QuerySet
 from django.http import Http404
 
-from organisations.models import Membership, Organisation
+from organisations.models import Membership, Organisation, User
 
 Role = Membership.Role
+
+# Whoever asks: a signed-in person (`request.user`, an API token's person, a job's actor) or not.
+AnyUser = User | AnonymousUser
+
+
+# This module sits below the apps whose objects it judges, so it names only what it reads of them.
+class GovernedInitiative(Protocol):
+    """An initiative as the rules see it (`initiatives.models.Initiative`)."""
+
+    @property
+    def organisation(self) -> Organisation: ...
+    @property
+    def owner_id(self) -> int | None: ...
+    @property
+    def is_open(self) -> bool: ...
+    @property
+    def funding_applications(self) -> Manager[Any]: ...
+
+
+class GovernedGateRequest(Protocol):
+    """A gate request as the rules see it (`initiatives.models.GateRequest`)."""
+
+    @property
+    def requested_by_id(self) -> int | None: ...
+    @property
+    def initiative(self) -> GovernedInitiative: ...
+
+
+class GovernedApplication(Protocol):
+    """A funding application as the rules see it (`funding.models.FundingApplication`)."""
+
+    _default_manager: ClassVar[Manager[Any]]
+
+    @property
+    def pk(self) -> Any: ...
+    @property
+    def initiative(self) -> GovernedInitiative: ...
 
 
 class Action(StrEnum):
@@ -34,7 +74,7 @@ class Action(StrEnum):
     REVIEW = "review"  # a funding officer's comments and decisions on an application
 
 
-ROLE_RANK = {Role.VIEWER: 1, Role.MEMBER: 2, Role.LEADER: 3}
+ROLE_RANK: dict[str, int] = {Role.VIEWER: 1, Role.MEMBER: 2, Role.LEADER: 3}
 ALLOWED = {
     Action.VIEW: {Role.VIEWER, Role.MEMBER, Role.LEADER},
     Action.EDIT: {Role.MEMBER, Role.LEADER},
@@ -49,16 +89,19 @@ ALLOWED = {
 OWNER_ROLES = ALLOWED[Action.EDIT]
 
 
-def _memberships(user) -> list[tuple[str, str]]:
+def _memberships(user: User) -> list[tuple[str, str]]:
     """(organisation path, role) pairs, loaded once per user object."""
-    if not hasattr(user, "_policy_memberships"):
-        user._policy_memberships = list(
+    cached: list[tuple[str, str]] | None = getattr(user, "_policy_memberships", None)
+    if cached is None:
+        cached = list(
             Membership.objects.filter(user=user).values_list("organisation__path", "role")
         )
-    return user._policy_memberships
+        # A cache on the user object for the request's many questions, not a model field.
+        user._policy_memberships = cached  # type: ignore[attr-defined]
+    return cached
 
 
-def _under(paths, field: str) -> Q:
+def _under(paths: Iterable[str], field: str) -> Q:
     """Rows whose organisation path (`field`) starts with one of `paths`; none when no paths."""
     condition = Q(pk__in=[])
     for path in paths:
@@ -66,7 +109,9 @@ def _under(paths, field: str) -> Q:
     return condition
 
 
-def subtree_condition(user, action: Action = Action.VIEW, field: str = "organisation__path") -> Q:
+def subtree_condition(
+    user: AnyUser, action: Action = Action.VIEW, field: str = "organisation__path"
+) -> Q:
     """The rows whose organisation lies in the subtree of a membership whose role allows `action`.
 
     `field` is the lookup path to that organisation's path, e.g. "organisation__path" on an
@@ -80,7 +125,7 @@ def subtree_condition(user, action: Action = Action.VIEW, field: str = "organisa
     return _under((path for path, role in _memberships(user) if role in ALLOWED[action]), field)
 
 
-def role_in(user, organisation: Organisation) -> str | None:
+def role_in(user: AnyUser, organisation: Organisation) -> str | None:
     """The strongest organisation role the user holds over this organisation, if any."""
     if not user.is_authenticated:
         return None
@@ -91,20 +136,20 @@ def role_in(user, organisation: Organisation) -> str | None:
         for path, role in _memberships(user)
         if role in ROLE_RANK and organisation.path.startswith(path)
     ]
-    return max(roles, key=ROLE_RANK.get, default=None)
+    return max(roles, key=ROLE_RANK.__getitem__, default=None)
 
 
-def organisations_for(user, action: Action = Action.VIEW) -> QuerySet:
+def organisations_for(user: AnyUser, action: Action = Action.VIEW) -> QuerySet[Organisation]:
     """The organisations in which the user may do `action` (memberships and their subtrees)."""
     return Organisation.objects.filter(subtree_condition(user, action, field="path"))
 
 
-def may_own(user, organisation: Organisation) -> bool:
+def may_own(user: AnyUser, organisation: Organisation) -> bool:
     """Whether the user can be the owner of an initiative of this organisation."""
     return role_in(user, organisation) in OWNER_ROLES
 
 
-def can(user, action: Action, initiative) -> bool:
+def can(user: AnyUser, action: Action, initiative: GovernedInitiative) -> bool:
     # A stopped or completed initiative is a record: it can be read, not changed.
     if action in (Action.EDIT, Action.DECIDE, Action.REQUEST) and not initiative.is_open:
         return False
@@ -117,19 +162,21 @@ def can(user, action: Action, initiative) -> bool:
     return role in ALLOWED[action]
 
 
-def may_decide_request(user, gate_request) -> bool:
+def may_decide_request(user: AnyUser, gate_request: GovernedGateRequest) -> bool:
     """A leader over the initiative decides a gate request, unless they made it themselves."""
     return gate_request.requested_by_id != user.pk and can(
         user, Action.DECIDE, gate_request.initiative
     )
 
 
-def may_change_owner(user, initiative) -> bool:
+def may_change_owner(user: AnyUser, initiative: GovernedInitiative) -> bool:
     """Only leaders name or change an initiative's owner; nobody makes themselves one."""
     return role_in(user, initiative.organisation) == Role.LEADER
 
 
-def authorize(user, initiative, needs: Action = Action.VIEW):
+def authorize[I: GovernedInitiative](
+    user: AnyUser, initiative: I, needs: Action = Action.VIEW
+) -> I:
     """Raise 404 when the user may not see the initiative, 403 when they may not do `needs`."""
     if not can(user, Action.VIEW, initiative):
         raise Http404
@@ -138,28 +185,29 @@ def authorize(user, initiative, needs: Action = Action.VIEW):
     return initiative
 
 
-def get_or_404(queryset: QuerySet, pk):
+def get_or_404[M: Model](queryset: QuerySet[M], pk: Any) -> M:
     """The row of `queryset` with this primary key; a missing or malformed one is not found."""
     try:
         return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
 
 # Funding ---------------------------------------------------------------------------------------
 
 
-def _officer_paths(user) -> list[str]:
+def _officer_paths(user: AnyUser) -> list[str]:
     if not user.is_authenticated:
         return []
     return [path for path, role in _memberships(user) if role == Role.FUNDING_OFFICER]
 
 
-def is_funding_officer(user) -> bool:
+def is_funding_officer(user: AnyUser) -> bool:
     return bool(_officer_paths(user))
 
 
-def officer_applications(user, applications: QuerySet) -> QuerySet:
+# Any application model: the rule reads its `State` from the queryset's own model (see below).
+def officer_applications(user: AnyUser, applications: QuerySet[Any]) -> QuerySet[Any]:
     """The officer rule: of these funding applications, the ones the user reads and reviews as a
     funding officer — past draft, to a call of a funder where they are an officer.
 
@@ -175,12 +223,12 @@ def officer_applications(user, applications: QuerySet) -> QuerySet:
     return submitted.filter(_under(paths, "call__funder__path"))
 
 
-def can_review(user, application) -> bool:
+def can_review(user: AnyUser, application: GovernedApplication) -> bool:
     same = type(application)._default_manager.filter(pk=application.pk)
     return officer_applications(user, same).exists()
 
 
-def can_on_application(user, action: Action, application) -> bool:
+def can_on_application(user: AnyUser, action: Action, application: GovernedApplication) -> bool:
     """VIEW: the applicant's organisation, or an officer of the funder once it is submitted;
     APPLY: the initiative's owner or a leader; REVIEW: the funder's officers."""
     if action == Action.REVIEW:
@@ -191,7 +239,9 @@ def can_on_application(user, action: Action, application) -> bool:
     return can(user, action, application.initiative)
 
 
-def authorize_application(user, application, needs: Action = Action.VIEW):
+def authorize_application[A: GovernedApplication](
+    user: AnyUser, application: A, needs: Action = Action.VIEW
+) -> A:
     """Raise 404 when the user may not see the application, 403 when they may not do `needs`."""
     if not can_on_application(user, Action.VIEW, application):
         raise Http404
