@@ -310,12 +310,16 @@ class Portfolio:
         return {"organisations": sorted(table), "ids": ids, "counts": table}
 
 
-def build_portfolio(user, params, today: date | None = None) -> Portfolio:
+def build_portfolio(
+    user, params, today: date | None = None, since_last_month: bool = False
+) -> Portfolio:
+    """The user's portfolio, filtered by `params`; `since_last_month` reads last month's
+    snapshots too (one query more: the page shows them, the exports and the API do not)."""
     today = today or timezone.localdate()
     form = PortfolioFilterForm(params, user=user)
     cleaned = form.cleaned_data if form.is_valid() else {}
     queryset = _filtered(Initiative.objects.visible_to(user), cleaned)
-    result = portfolio_rows(queryset, today, since_last_month=True)
+    result = portfolio_rows(queryset, today, since_last_month=since_last_month)
     if cleaned.get("kpi_status"):
         result = [r for r in result if r.kpi_status == cleaned["kpi_status"]]
     if cleaned.get("signal") == "any":

@@ -33,7 +33,7 @@ def _url_builder(request):
 
 def portfolio(request: HttpRequest) -> HttpResponse:
     """Which renewals produce value, which are stuck, and what to stop — for the user's subtree."""
-    data = build_portfolio(request.user, request.GET)
+    data = build_portfolio(request.user, request.GET, since_last_month=True)
     rows, page, pages = data.page(
         data.filters.cleaned_data.get("page") if data.filters.is_valid() else 1
     )
