@@ -743,7 +743,8 @@ class ApplicationInitiativeStopped(ReminderKind):
             )
         )
         return Message(
-            title=_("Initiative stopped while its funding application is open: %(initiative)s") % values,
+            title=_("Initiative stopped while its funding application is open: %(initiative)s")
+            % values,
             lines=lines,
             action=_("Open the funding application"),
         )
