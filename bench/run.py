@@ -176,6 +176,10 @@ def run_scenarios(client):
             "portfolio (filtered)",
             lambda: client.get("/initiatives/portfolio/?phase=4&kpi_status=at_risk&q=renewal"),
         ),
+        # Every initiative with a paradox signal: the radar runs over all of them either way.
+        measure(
+            "portfolio, signal filter", lambda: client.get("/initiatives/portfolio/?signal=any")
+        ),
         measure("initiative page (phase 4)", lambda: client.get(f"/initiatives/{initiative.pk}/")),
         measure(
             "initiative page (phase 1, charts)",

@@ -82,6 +82,8 @@ def test_initiative_list(page: Page, axe, login, browser_problems):
         ("leader", "Regulatory impact assessment templates"),  # phase 1, gate can be approved
         ("leader", "Self-service for company changes"),  # phase 1, gate criteria missing
         ("leader", "Shared case-management platform for supervision"),  # phase 2
+        ("leader", "Ministry-wide benefits tracking"),  # a stop candidate: its paradox check
+        ("cityleader", "Purchase invoice automation"),  # phase 5, ready to scale
         ("leader", "Automated completeness check for permit applications"),  # phase 3
         ("leader", WITH_KPIS),  # phase 4
         ("leader", "Online trade register notifications"),  # phase 5

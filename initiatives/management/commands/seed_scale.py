@@ -1,5 +1,8 @@
 """A large, realistic data set for benchmarks: by default 50 organisations, 1,000 initiatives,
-10,000 KPIs and 500,000 measurements, with benefits, reviews and realised benefits.
+10,000 KPIs and 500,000 measurements, with benefits, reviews and realised benefits, spend, and
+enough of what the paradox radar reads for every signal to fire somewhere: monthly reviews with
+KPI snapshots (some continuing while off track), unowned KPIs, late unbooked benefits, confirmed
+reallocations for some of the freed time, and value streams re-measured for some initiatives.
 
 Rows are written with bulk inserts through the plain base manager, on purpose without audit
 entries: this is synthetic benchmark data, not a change anybody made.
@@ -20,14 +23,21 @@ from initiatives.models import (
     BenefitKind,
     BenefitUnit,
     BudgetYear,
+    GateDecision,
     Initiative,
     MonthlySpend,
     RealisedBenefit,
+    Reallocation,
+    Responsibility,
     Review,
     ReviewDecision,
+    ReviewKPISnapshot,
     State,
+    ValueStreamStep,
+    ValueStreamVersion,
 )
 from metrics.models import KPI, Cadence, Direction, Measurement, ValueArea, refresh_kpi_statuses
+from metrics.status import Status
 from organisations.models import Membership, Organisation, User
 
 KPI_NAMES = [
@@ -44,6 +54,13 @@ KPI_NAMES = [
 ]
 TOPICS = ["permits", "benefits", "home care", "registers", "education", "health", "AI", "data"]
 BATCH = 10_000
+# An as-is value stream: (step, processing hours, waiting hours).
+STEPS = [
+    ("Application received", Decimal("0.2"), Decimal(24)),
+    ("Completeness check", Decimal("0.8"), Decimal(120)),
+    ("Substantive review", Decimal(3), Decimal(300)),
+    ("Decision", Decimal("0.5"), Decimal(48)),
+]
 
 
 class Command(BaseCommand):
@@ -68,6 +85,9 @@ class Command(BaseCommand):
             refresh_kpi_statuses(KPI.objects.all())
             self._benefits_and_reviews(initiatives, owners, rng, today)
             self._spend(initiatives, rng, today)
+            self._snapshots(initiatives, kpis, rng)
+            self._phases_and_accountability(initiatives, rng, today)
+            self._value_streams(initiatives, rng, today)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Scale data: {len(orgs)} organisations, {len(initiatives)} initiatives, "
@@ -169,7 +189,8 @@ class Command(BaseCommand):
                         target_value=Decimal(str(target)),
                         target_date=today + timedelta(days=365),
                         cadence=Cadence.WEEKLY,
-                        owner_id=initiative.owner_id,
+                        # One KPI in 300 has nobody answering for it.
+                        owner_id=None if len(rows) % 300 == 299 else initiative.owner_id,
                     )
                 )
         return KPI._base_manager.bulk_create(rows, batch_size=BATCH)
@@ -178,12 +199,15 @@ class Command(BaseCommand):
         count, rows = 0, []
         for kpi in kpis:
             baseline, target = float(kpi.baseline_value), float(kpi.target_value)
-            pace = rng.uniform(0.3, 1.2)
+            # One initiative in twenty spends without any KPI moving towards its target.
+            flat = kpi.initiative_id % 20 == 0
+            pace = 0 if flat else rng.uniform(0.3, 1.2)
             for w in range(per_kpi):
                 day = today - timedelta(days=7 * (per_kpi - w))
                 progress = (365 - (today - day).days) / 730 * pace
                 value = baseline + (target - baseline) * progress
-                value += abs(target - baseline) * rng.uniform(-0.05, 0.05)
+                noise = abs(target - baseline) * rng.uniform(-0.05, 0.05)
+                value += -abs(noise) * (1 if target > baseline else -1) if flat else noise
                 rows.append(Measurement(kpi_id=kpi.pk, date=day, value=Decimal(f"{value:.2f}")))
             if len(rows) >= BATCH:
                 Measurement._base_manager.bulk_create(rows)
@@ -256,3 +280,116 @@ class Command(BaseCommand):
             for _ in range(2)
         ]
         RealisedBenefit._base_manager.bulk_create(realised, batch_size=BATCH)
+        # Freed time moves to other work: all of it confirmed for half the initiatives in
+        # phase 5, an eighth of it for the others (their freed time is not moved).
+        reallocations = [
+            Reallocation(
+                initiative_id=b.initiative_id,
+                benefit=b,
+                capacity=(b.quantity or 0) / (2 if rng.random() < 0.5 else 8),
+                capacity_unit="fte",
+                task="Advice to first-time applicants",
+                unit="Customer service",
+                from_date=today - timedelta(days=200),
+                confirmed_on=today - timedelta(days=100)
+                if phase_of[b.initiative_id] == 5
+                else None,
+            )
+            for b in benefits
+            if b.kind == BenefitKind.TIME_FREED and phase_of[b.initiative_id] >= 4
+        ]
+        Reallocation._base_manager.bulk_create(reallocations, batch_size=BATCH)
+
+    def _phases_and_accountability(self, initiatives, rng, today):
+        """The decision that opened each initiative's phase (some long ago: stuck), and one
+        accountable person from phase 2 on (missing for one in forty)."""
+        now = timezone.now()
+        decisions, people = [], []
+        for initiative in initiatives:
+            if initiative.phase > 1:
+                decisions.append(
+                    GateDecision(
+                        initiative=initiative,
+                        outcome=GateDecision.Outcome.APPROVED,
+                        from_phase=initiative.phase - 1,
+                        to_phase=initiative.phase,
+                        rationale="Criteria met.",
+                        decided_by_id=initiative.owner_id,
+                        decided_at=now - timedelta(days=rng.randrange(10, 400)),
+                    )
+                )
+                if rng.random() >= 0.025:
+                    people.append(
+                        Responsibility(
+                            initiative=initiative,
+                            role=Responsibility.Role.ACCOUNTABLE,
+                            name="Director",
+                            user_id=initiative.owner_id,
+                        )
+                    )
+        GateDecision._base_manager.bulk_create(decisions, batch_size=BATCH)
+        Responsibility._base_manager.bulk_create(people, batch_size=BATCH)
+
+    def _snapshots(self, initiatives, kpis, rng):
+        """Each monthly review's KPI snapshot; one reviewed initiative in five is failing (most
+        of its KPIs off track) while its reviews decide to continue or adjust."""
+        kpis_of = {}
+        for kpi in kpis:
+            kpis_of.setdefault(kpi.initiative_id, []).append(kpi)
+        # Only this run's reviews: the scale data may sit next to the demo's.
+        reviews = Review._base_manager.filter(
+            kind=Review.Kind.MONTHLY, initiative__in=initiatives
+        ).values_list("pk", "initiative_id")
+        failing = {i.pk: rng.random() < 0.2 for i in initiatives}
+        statuses = [Status.ON_TRACK, Status.AT_RISK, Status.OFF_TRACK]
+        rows = []
+        for review_pk, initiative_pk in reviews:
+            weights = [10, 10, 80] if failing[initiative_pk] else [60, 25, 15]
+            for kpi in kpis_of.get(initiative_pk, []):
+                rows.append(
+                    ReviewKPISnapshot(
+                        review_id=review_pk,
+                        kpi=kpi,
+                        kpi_name=kpi.name,
+                        unit=kpi.unit,
+                        value=kpi.baseline_value,
+                        target_value=kpi.target_value,
+                        status=rng.choices(statuses, weights=weights)[0],
+                    )
+                )
+        ReviewKPISnapshot.objects.bulk_create(rows, batch_size=BATCH)
+
+    def _value_streams(self, initiatives, rng, today):
+        """An as-is value stream from phase 3; from phase 4 two in three initiatives have
+        re-measured it: half of those renewed the process, half only made the work faster."""
+        versions, shapes = [], []
+        for initiative in initiatives:
+            if initiative.phase < 3:
+                continue
+            versions.append(ValueStreamVersion(initiative=initiative, kind="as_is"))
+            shapes.append((initiative, Decimal(1), Decimal(1)))
+            if initiative.phase >= 4 and rng.random() < 0.67:
+                renewed = rng.random() < 0.5
+                measured_on = today - timedelta(days=rng.randrange(10, 120))
+                versions.append(
+                    ValueStreamVersion(
+                        initiative=initiative, kind="remeasure", measured_on=measured_on
+                    )
+                )
+                shapes.append((initiative, Decimal("0.5"), Decimal("0.4" if renewed else "1.1")))
+        versions = ValueStreamVersion._base_manager.bulk_create(versions, batch_size=BATCH)
+        steps = []
+        for version, (initiative, work, wait) in zip(versions, shapes, strict=True):
+            for position, (name, hours, waiting) in enumerate(STEPS, start=1):
+                steps.append(
+                    ValueStreamStep(
+                        initiative=initiative,
+                        stream_version=version,
+                        position=position,
+                        name=name,
+                        processing_hours=hours * work,
+                        waiting_hours=waiting * wait,
+                        volume_per_month=300,
+                    )
+                )
+        ValueStreamStep._base_manager.bulk_create(steps, batch_size=BATCH)
