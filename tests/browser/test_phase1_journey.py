@@ -66,7 +66,7 @@ def test_member_adds_a_measurement_inline_and_sees_errors_in_place(
     value.fill("abc")
     card.get_by_role("button", name="Add", exact=True).click()
     value_field = card.locator(".field", has=page.get_by_label(re.compile(r"^Value")))
-    expect(value_field.locator(".field__error")).to_have_text(re.compile("Enter a number"))
+    expect(value_field.locator(".field__error")).to_have_text(re.compile("is not a number"))
     expect(value).to_have_value("abc")
     expect(value).to_have_attribute("aria-invalid", "true")
     expect(value).to_be_focused()  # static/js/renewal.js moves focus to the first error
