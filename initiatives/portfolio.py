@@ -40,7 +40,7 @@ from initiatives.signals import (
     VERDICT_LABELS,
 )
 from initiatives.spend import budgets_by_initiative, planned_total, spent_by_initiative
-from initiatives.workspace import MONTHLY_REVIEW_OVERDUE_DAYS
+from initiatives.workspace import monthly_review_overdue
 from metrics.models import KPI
 from metrics.status import ALLOWED_AGE_DAYS, CLOSED_STATES, ShownStatus, Status, shown_status
 from renewal import policy
@@ -472,8 +472,6 @@ def _add_reviews(rows, initiatives, today):
         upcoming = next_reviews(initiative, today)
         dates = [d for d in upcoming.values() if d]
         row.next_review = min(dates) if dates else None
-        if initiative.phase == Phase.EXECUTION and initiative.state == State.ACTIVE:
-            last = last_monthly.get(initiative.pk)
-            row.review_overdue = last is None or (today - last) > timedelta(
-                days=MONTHLY_REVIEW_OVERDUE_DAYS
-            )
+        row.review_overdue = monthly_review_overdue(
+            initiative, last_monthly.get(initiative.pk), today
+        )

@@ -41,6 +41,14 @@ from metrics.status import CLOSED_STATES, KPIStatus, is_overdue, kpi_status
 MONTHLY_REVIEW_OVERDUE_DAYS = 35
 
 
+def monthly_review_overdue(initiative: Initiative, last: date | None, today: date) -> bool:
+    """Whether an active initiative in execution is overdue for its monthly leadership review;
+    the portfolio and the initiative page both ask here."""
+    if initiative.phase != Phase.EXECUTION or initiative.state != State.ACTIVE:
+        return False
+    return last is None or (today - last) > timedelta(days=MONTHLY_REVIEW_OVERDUE_DAYS)
+
+
 @dataclass(frozen=True)
 class KPIFigures:
     kpi: KPI
@@ -144,11 +152,8 @@ def _overdue(initiative: Initiative, kpis: list[KPIFigures], today: date) -> tup
     if initiative.state in CLOSED_STATES:
         return 0, False
     measurements = sum(1 for k in kpis if is_overdue(k.kpi, k.kpi.latest_date, today))
-    review = False
-    if initiative.phase == Phase.EXECUTION and initiative.state == State.ACTIVE:
-        monthly = [r.date for r in initiative.reviews.all() if r.kind == Review.Kind.MONTHLY]
-        review = not monthly or (today - max(monthly)) > timedelta(days=MONTHLY_REVIEW_OVERDUE_DAYS)
-    return measurements, review
+    monthly = [r.date for r in initiative.reviews.all() if r.kind == Review.Kind.MONTHLY]
+    return measurements, monthly_review_overdue(initiative, max(monthly, default=None), today)
 
 
 def _kpi_figures(kpi: KPI, initiative: Initiative, today: date) -> KPIFigures:

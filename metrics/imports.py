@@ -177,15 +177,6 @@ def _columns(header: list) -> dict[str, int]:
 # Checking values -------------------------------------------------------------------------------
 
 
-def date_error(value: date, today: date) -> str | None:
-    """The reason a measurement cannot have this date, if any, as a code."""
-    try:
-        check_date(value, today)
-    except MeasurementError as error:
-        return error.code
-    return None
-
-
 def _cell(row: list, index: int | None) -> object:
     if index is None or index >= len(row):
         return ""

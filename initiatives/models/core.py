@@ -229,7 +229,11 @@ class Initiative(AuditedModel):
         return []
 
     def open_gate_request(self) -> "GateRequest | None":
-        return self.gate_requests.filter(status=GateRequest.Status.OPEN).first()
+        return (
+            self.gate_requests.filter(status=GateRequest.Status.OPEN)
+            .select_related("requested_by")
+            .first()
+        )
 
     @transaction.atomic
     def request_gate(self, user, note: str) -> "GateRequest":

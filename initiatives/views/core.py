@@ -84,10 +84,7 @@ def initiative_detail(request: HttpRequest, pk: int, phase: int | None = None) -
     if shown not in Phase.values:
         return redirect(initiative)
     context = workspace_context(request, initiative, shown)
-    gate_request = initiative.gate_requests.select_related("requested_by").filter(
-        status=GateRequest.Status.OPEN
-    )
-    gate_request = gate_request.first()
+    gate_request = initiative.open_gate_request()
     context.update(
         {
             "phases": _progress(initiative, shown),
