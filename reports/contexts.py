@@ -21,7 +21,7 @@ from initiatives.spend import SpendSummary, spend_summary
 from initiatives.workspace import BenefitFigures, build_workspace
 from metrics.models import KPI, Measurement
 from metrics.status import KPIStatus, trajectory
-from reports.svg import bar_chart, line_chart, scatter_chart
+from renewal.svg import bar_chart, line_chart, scatter_chart
 
 RECENT_DECISIONS = 10
 RECENT_REVIEWS = 6

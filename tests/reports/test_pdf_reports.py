@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from organisations.models import Membership
 from reports.models import ReportJob
-from reports.svg import line_chart
+from renewal.svg import line_chart
 
 
 def pdf_text(content: bytes) -> str:
