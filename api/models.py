@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from renewal.validators import no_line_breaks
+
 TOKEN_START = "rnw_"
 PREFIX_LENGTH = 12
 # Writing last_used_at on every request would turn each read into a write; once a minute is enough.
@@ -43,7 +45,10 @@ class APIToken(models.Model):
         related_name="api_tokens",
     )
     name = models.CharField(
-        _("name"), max_length=100, help_text=_("What the token is for, e.g. “Case system feed”.")
+        _("name"),
+        max_length=100,
+        help_text=_("What the token is for, e.g. “Case system feed”."),
+        validators=[no_line_breaks],
     )
     scope = models.CharField(_("scope"), max_length=8, choices=Scope, default=Scope.READ)
     prefix = models.CharField(_("prefix"), max_length=PREFIX_LENGTH, editable=False)

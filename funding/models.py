@@ -15,6 +15,7 @@ from metrics.models import Direction
 from renewal import policy
 from renewal.audit import AuditedModel, AuditedQuerySet
 from renewal.policy import Action
+from renewal.validators import no_line_breaks
 
 
 class TransitionError(Exception):
@@ -38,7 +39,7 @@ class FundingCall(models.Model):
         on_delete=models.PROTECT,
         related_name="funding_calls",
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[no_line_breaks])
     description = models.TextField(_("description"), blank=True)
     opens_on = models.DateField(_("opens on"))
     closes_on = models.DateField(_("closes on"))
@@ -348,7 +349,9 @@ class Commitment(FrozenModel):
         related_name="commitment",
     )
     frozen_at = models.DateTimeField(_("frozen at"), default=timezone.now)
-    initiative_title = models.CharField(_("initiative"), max_length=200)
+    initiative_title = models.CharField(
+        _("initiative"), max_length=200, validators=[no_line_breaks]
+    )
     phase = models.PositiveSmallIntegerField(_("phase at submission"))
     problem = models.TextField(_("problem"))
     change_for_citizens = models.TextField(_("change sought for citizens and customers"))
@@ -421,8 +424,8 @@ class CommittedKPI(FrozenModel):
     )
     # A plain id, not a foreign key: deleting the KPI must neither fail nor touch the commitment.
     kpi_id = models.BigIntegerField(null=True)
-    name = models.CharField(_("name"), max_length=200)
-    unit = models.CharField(_("unit"), max_length=40)
+    name = models.CharField(_("name"), max_length=200, validators=[no_line_breaks])
+    unit = models.CharField(_("unit"), max_length=40, validators=[no_line_breaks])
     direction = models.CharField(_("direction"), max_length=8, choices=Direction)
     baseline_value = models.DecimalField(
         _("baseline value"), max_digits=16, decimal_places=4, null=True
@@ -457,7 +460,7 @@ class CommittedBenefit(FrozenModel):
         related_name="benefits",
     )
     benefit_id = models.BigIntegerField(null=True)
-    description = models.CharField(_("description"), max_length=300)
+    description = models.CharField(_("description"), max_length=300, validators=[no_line_breaks])
     kind = models.CharField(_("type"), max_length=12, choices=BenefitKind)
     is_disbenefit = models.BooleanField(_("dis-benefit"), default=False)
     quantity = models.DecimalField(_("quantity"), max_digits=14, decimal_places=2, null=True)

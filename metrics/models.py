@@ -10,6 +10,7 @@ from metrics.status import Cadence, Direction, Status, planned_value, status_fro
 from renewal import policy
 from renewal.audit import AuditedModel, AuditedQuerySet
 from renewal.policy import Action
+from renewal.validators import no_line_breaks
 
 
 class ValueArea(models.TextChoices):
@@ -54,16 +55,23 @@ class KPI(AuditedModel):
         on_delete=models.CASCADE,
         related_name="kpis",
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[no_line_breaks])
     description = models.TextField(_("description"), blank=True)
-    unit = models.CharField(_("unit"), max_length=40, help_text=_("For example days, %, EUR."))
+    unit = models.CharField(
+        _("unit"),
+        max_length=40,
+        help_text=_("For example days, %, EUR."),
+        validators=[no_line_breaks],
+    )
     direction = models.CharField(_("direction"), max_length=8, choices=Direction)
     value_area = models.CharField(_("value area"), max_length=24, choices=ValueArea)
     baseline_value = models.DecimalField(
         _("baseline value"), max_digits=16, decimal_places=4, null=True, blank=True
     )
     baseline_date = models.DateField(_("baseline date"), null=True, blank=True)
-    baseline_source = models.CharField(_("baseline source"), max_length=300, blank=True)
+    baseline_source = models.CharField(
+        _("baseline source"), max_length=300, blank=True, validators=[no_line_breaks]
+    )
     target_value = models.DecimalField(
         _("target value"), max_digits=16, decimal_places=4, null=True, blank=True
     )
@@ -71,7 +79,9 @@ class KPI(AuditedModel):
     cadence = models.CharField(
         _("measurement cadence"), max_length=10, choices=Cadence, default=Cadence.MONTHLY
     )
-    data_source = models.CharField(_("data source"), max_length=300, blank=True)
+    data_source = models.CharField(
+        _("data source"), max_length=300, blank=True, validators=[no_line_breaks]
+    )
     allows_negative = models.BooleanField(
         _("values below zero are possible"),
         default=False,

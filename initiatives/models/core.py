@@ -11,6 +11,7 @@ from organisations.models import Membership, User
 from renewal import policy
 from renewal.audit import AuditedModel, AuditedQuerySet
 from renewal.policy import Action
+from renewal.validators import no_line_breaks
 
 
 class Phase(models.IntegerChoices):
@@ -99,7 +100,7 @@ class Initiative(AuditedModel):
         on_delete=models.PROTECT,
         related_name="initiatives",
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[no_line_breaks])
     problem = models.TextField(
         _("problem"), help_text=_("The problem this renewal solves, and for whom.")
     )
@@ -138,7 +139,7 @@ class Initiative(AuditedModel):
         blank=True,
         validators=[MinValueValidator(0)],
     )
-    tags = models.CharField(_("tags"), max_length=500, blank=True)
+    tags = models.CharField(_("tags"), max_length=500, blank=True, validators=[no_line_breaks])
     uses_ai = models.BooleanField(_("uses AI"), default=False)
     # Phase 2: the AI checklist, answered only when the initiative uses AI.
     ai_problem_defined = models.BooleanField(

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from renewal.audit import AuditedModel
+from renewal.validators import no_line_breaks
 
 
 class ReviewDecision(models.TextChoices):
@@ -62,8 +63,8 @@ class ReviewKPISnapshot(models.Model):
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="snapshots")
     kpi = models.ForeignKey("metrics.KPI", null=True, on_delete=models.SET_NULL, related_name="+")
-    kpi_name = models.CharField(_("KPI"), max_length=200)
-    unit = models.CharField(_("unit"), max_length=40)
+    kpi_name = models.CharField(_("KPI"), max_length=200, validators=[no_line_breaks])
+    unit = models.CharField(_("unit"), max_length=40, validators=[no_line_breaks])
     value = models.DecimalField(_("value"), max_digits=16, decimal_places=4, null=True)
     measured_on = models.DateField(_("measured on"), null=True)
     planned = models.DecimalField(_("planned"), max_digits=16, decimal_places=4, null=True)
@@ -86,7 +87,7 @@ class ReviewAction(AuditedModel):
     review = models.ForeignKey(
         Review, verbose_name=_("review"), on_delete=models.CASCADE, related_name="actions"
     )
-    description = models.CharField(_("action"), max_length=300)
+    description = models.CharField(_("action"), max_length=300, validators=[no_line_breaks])
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("owner"),

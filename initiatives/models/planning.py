@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from initiatives.models.prerequisites import PhaseItem
 from renewal.audit import AuditedModel
 from renewal.formatting import number
+from renewal.validators import no_line_breaks
 
 NON_NEGATIVE = [MinValueValidator(0)]
 
@@ -133,8 +134,8 @@ class ValueStreamStep(PhaseItem):
         on_delete=models.CASCADE,
     )
     position = models.PositiveIntegerField(_("position"), default=0)
-    name = models.CharField(_("step"), max_length=200)
-    actor = models.CharField(_("actor"), max_length=200, blank=True)
+    name = models.CharField(_("step"), max_length=200, validators=[no_line_breaks])
+    actor = models.CharField(_("actor"), max_length=200, blank=True, validators=[no_line_breaks])
     processing_hours = models.DecimalField(
         _("processing time (hours per case)"),
         max_digits=10,
@@ -248,7 +249,7 @@ class ShowsIn(models.TextChoices):
 class Benefit(PhaseItem):
     """A planned benefit (or dis-benefit): how much, by when, who owns it and where it shows."""
 
-    description = models.CharField(_("description"), max_length=300)
+    description = models.CharField(_("description"), max_length=300, validators=[no_line_breaks])
     kind = models.CharField(_("type"), max_length=12, choices=BenefitKind)
     is_disbenefit = models.BooleanField(
         _("dis-benefit"), default=False, help_text=_("A negative effect, recorded the same way.")
@@ -276,7 +277,10 @@ class Benefit(PhaseItem):
     )
     shows_in = models.CharField(_("where it will show"), max_length=16, choices=ShowsIn, blank=True)
     budget_line = models.CharField(
-        _("budget line or staffing plan item"), max_length=200, blank=True
+        _("budget line or staffing plan item"),
+        max_length=200,
+        blank=True,
+        validators=[no_line_breaks],
     )
     realisation_started_on = models.DateField(
         _("realisation started on"),
@@ -376,8 +380,10 @@ class Reallocation(PhaseItem):
         _("freed capacity"), max_digits=10, decimal_places=2, validators=NON_NEGATIVE
     )
     capacity_unit = models.CharField(_("capacity unit"), max_length=16, choices=CapacityUnit)
-    task = models.CharField(_("higher-value work it moves to"), max_length=300)
-    unit = models.CharField(_("unit"), max_length=200)
+    task = models.CharField(
+        _("higher-value work it moves to"), max_length=300, validators=[no_line_breaks]
+    )
+    unit = models.CharField(_("unit"), max_length=200, validators=[no_line_breaks])
     from_date = models.DateField(_("from"))
     confirmed_on = models.DateField(
         _("move confirmed on"),
@@ -471,11 +477,17 @@ class RealisedBenefit(AuditedModel):
     evidence = models.TextField(_("evidence"))
     shows_in = models.CharField(_("where it shows"), max_length=16, choices=ShowsIn)
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"), null=True, blank=True)
-    budget_line = models.CharField(_("budget line"), max_length=200, blank=True)
+    budget_line = models.CharField(
+        _("budget line"), max_length=200, blank=True, validators=[no_line_breaks]
+    )
     eur = models.DecimalField(_("EUR"), max_digits=14, decimal_places=2, null=True, blank=True)
     fte = models.DecimalField(_("FTE"), max_digits=8, decimal_places=2, null=True, blank=True)
-    from_unit = models.CharField(_("from unit"), max_length=200, blank=True)
-    to_task = models.CharField(_("to task"), max_length=300, blank=True)
+    from_unit = models.CharField(
+        _("from unit"), max_length=200, blank=True, validators=[no_line_breaks]
+    )
+    to_task = models.CharField(
+        _("to task"), max_length=300, blank=True, validators=[no_line_breaks]
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),

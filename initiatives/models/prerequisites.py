@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from renewal.audit import AuditedModel
+from renewal.validators import no_line_breaks
 
 
 class PhaseItem(AuditedModel):
@@ -38,7 +39,7 @@ class Responsibility(PhaseItem):
         DATA_PROTECTION = "data_protection", _("Data protection")
 
     role = models.CharField(_("role"), max_length=12, choices=Role)
-    name = models.CharField(_("person or unit"), max_length=200)
+    name = models.CharField(_("person or unit"), max_length=200, validators=[no_line_breaks])
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("user account"),
@@ -70,7 +71,7 @@ class Competence(PhaseItem):
         PARTLY = "partly", _("Partly available")
         NO = "no", _("Not available")
 
-    name = models.CharField(_("competence needed"), max_length=200)
+    name = models.CharField(_("competence needed"), max_length=200, validators=[no_line_breaks])
     available = models.CharField(_("availability"), max_length=8, choices=Availability)
     gap_plan = models.TextField(_("plan to close the gap"), blank=True)
     due_date = models.DateField(_("due date"), null=True, blank=True)
@@ -95,8 +96,8 @@ SCORE = [MinValueValidator(1), MaxValueValidator(5)]
 class Dataset(PhaseItem):
     """A dataset the initiative depends on, with its owner and a 1–5 quality assessment."""
 
-    name = models.CharField(_("dataset"), max_length=200)
-    owner = models.CharField(_("data owner"), max_length=200)
+    name = models.CharField(_("dataset"), max_length=200, validators=[no_line_breaks])
+    owner = models.CharField(_("data owner"), max_length=200, validators=[no_line_breaks])
     completeness = models.PositiveSmallIntegerField(
         _("completeness (1–5)"), null=True, blank=True, validators=SCORE
     )
@@ -142,7 +143,7 @@ class CommonPrinciple(PhaseItem):
         SHARED_COMPONENT = "shared_component", _("Shared component")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[no_line_breaks])
     description = models.TextField(_("description"), blank=True)
 
     class Meta:

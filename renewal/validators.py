@@ -1,0 +1,25 @@
+"""Validators shared by the models of every app above the project core."""
+
+import re
+
+from django.core.validators import RegexValidator
+from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext_lazy as _
+
+# Every character Python's str.splitlines() breaks on: CR, LF, the vertical tab and form feed,
+# the file/group/record separators, NEL and the Unicode line and paragraph separators.
+LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+
+
+@deconstructible
+class NoLineBreaksValidator(RegexValidator):
+    """Refuse a line break in a one-line field: a name, title, unit or source with a CR/LF ends
+    up in e-mail subjects, CSV cells and chart labels, where it breaks them."""
+
+    regex = re.compile(f"[{re.escape(LINE_BREAKS)}]")
+    inverse_match = True
+    message = _("Write this on one line: it cannot contain line breaks.")
+    code = "line_break"
+
+
+no_line_breaks = NoLineBreaksValidator()
