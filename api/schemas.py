@@ -5,11 +5,11 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
-from pydantic import AfterValidator, AliasChoices, field_validator
+from pydantic import AfterValidator, AliasChoices, BeforeValidator, field_validator
 
 from initiatives.models import State
 from initiatives.portfolio import PortfolioFilterForm
-from metrics.measurements import MeasurementError, parse_value
+from metrics.measurements import MeasurementError, parse_date, parse_value
 from metrics.status import ShownStatus
 
 MAX_ID = 2**63 - 1
@@ -32,6 +32,22 @@ def _clean_text(value: str) -> str:
 
 
 Text = Annotated[str, AfterValidator(_clean_text)]
+
+
+def _date_as_text(value: object) -> object:
+    """A date is text, read by the same parser as the form and the import: pydantic alone would
+    read 0 (or "0") as a Unix timestamp, 1970-01-01, and accept year 1 or 9999."""
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str):
+        raise ValueError(MeasurementError("bad_date", date=str(value)[:100]).message)
+    try:
+        return parse_date(value)
+    except MeasurementError as error:
+        raise ValueError(error.message) from None
+
+
+Date = Annotated[dt.date, BeforeValidator(_date_as_text)]
 
 
 # Errors ----------------------------------------------------------------------------------------
@@ -216,8 +232,8 @@ class InitiativeDetailOut(InitiativeOut):
 
 
 class MeasurementFilters(PageParams):
-    date_from: dt.date | None = Field(None, description="On or after this date.")
-    date_to: dt.date | None = Field(None, description="On or before this date.")
+    date_from: Date | None = Field(None, description="On or after this date.")
+    date_to: Date | None = Field(None, description="On or before this date.")
 
 
 class MeasurementOut(Schema):
@@ -241,7 +257,7 @@ class MeasurementPage(PageOut):
 
 
 class MeasurementIn(Schema):
-    date: dt.date = Field(description="The day the value applies to; not in the future.")
+    date: Date = Field(description="The day the value applies to; not in the future.")
     value: Annotated[Decimal, Field(max_digits=16, decimal_places=4, allow_inf_nan=False)] = Field(
         description="At most 12 digits before and 4 after the decimal point."
     )
