@@ -1,5 +1,6 @@
 """Charts as inline SVG drawn on the server, so a PDF needs no browser and stays vector."""
 
+import math
 from datetime import date
 from decimal import Decimal
 from xml.sax.saxutils import escape
@@ -11,6 +12,19 @@ WIDTH, HEIGHT = 480, 180
 PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 56, 12, 14, 28
 MAX_MARKERS = 24
 COLOURS = {"actual": "#1f4e8c", "plan": "#8a4b08", "target": "#0b6e4f"}
+# Far beyond any figure a KPI can hold (16 digits), yet small enough that spans and margins
+# between such values stay finite floats.
+LIMIT = 1e15
+FIRST_DAY, LAST_DAY = date.min.toordinal(), date.max.toordinal()
+
+
+def _finite(value) -> float | None:
+    """A value to plot, clamped into a range the axis arithmetic survives; None when it is not
+    a number at all (NaN)."""
+    value = float(value)
+    if math.isnan(value):
+        return None
+    return max(-LIMIT, min(LIMIT, value))
 
 
 def _number(value) -> str:
@@ -26,9 +40,17 @@ def line_chart(series, *, title: str, unit: str = "", target=None, target_label:
     `kind` picks the style: "actual" (solid, with points), "plan" (dashed). A horizontal line marks
     `target`. The chart has a <title> for screen readers; the report prints the numbers beside it.
     """
-    points = [(d, float(v)) for _, _, data in series for d, v in data if v is not None]
+    series = [
+        (label, kind, [(d, _finite(v)) for d, v in data if v is not None])
+        for label, kind, data in series
+    ]
+    series = [
+        (label, kind, [(d, v) for d, v in data if v is not None]) for label, kind, data in series
+    ]
+    target = None if target is None else _finite(target)
+    points = [point for _, _, data in series for point in data]
     if target is not None:
-        points.append((points[0][0] if points else date.today(), float(target)))
+        points.append((points[0][0] if points else date.today(), target))
     if not points:
         return ""
     days = [d.toordinal() for d, _ in points]
@@ -36,7 +58,8 @@ def line_chart(series, *, title: str, unit: str = "", target=None, target_label:
     x0, x1 = min(days), max(days)
     y0, y1 = min(values), max(values)
     if x0 == x1:
-        x0, x1 = x0 - 1, x1 + 1
+        # One day on the axis: a day either side, within the calendar (0001-01-01 has no eve).
+        x0, x1 = max(FIRST_DAY, x0 - 1), min(LAST_DAY, x1 + 1)
     margin = (y1 - y0) * 0.08 or abs(y1) * 0.1 or 1
     y0, y1 = y0 - margin, y1 + margin
     plot_w = WIDTH - PAD_LEFT - PAD_RIGHT
@@ -79,7 +102,6 @@ def line_chart(series, *, title: str, unit: str = "", target=None, target_label:
             f'fill="{COLOURS["target"]}">{escape(target_label)}</text>'
         )
     for _, kind, data in series:
-        data = [(d, float(v)) for d, v in data if v is not None]
         if not data:
             continue
         coords = " ".join(f"{x(d):.1f},{y(v):.1f}" for d, v in data)
@@ -138,9 +160,14 @@ def scatter_chart(points, *, title: str, x_label: str, y_label: str) -> str:
     if not points:
         return ""
     height = 260
-    xs = [float(x) for _, x, _ in points]
-    ys = [float(y) for _, _, y in points]
-    x1, y1 = max(xs) or 1, max(ys) or 1
+    points = [(label, _finite(px), _finite(py)) for label, px, py in points]
+    points = [(label, px, py) for label, px, py in points if px is not None and py is not None]
+    if not points:
+        return ""
+    xs = [px for _, px, _ in points]
+    ys = [py for _, _, py in points]
+    # Both axes start at zero: an axis whose values are all zero or below still needs a length.
+    x1, y1 = max(max(xs), 0) or 1, max(max(ys), 0) or 1
     plot_w = WIDTH - PAD_LEFT - PAD_RIGHT
     plot_h = height - PAD_TOP - PAD_BOTTOM
 
@@ -167,7 +194,7 @@ def scatter_chart(points, *, title: str, x_label: str, y_label: str) -> str:
         f'<text x="4" y="{PAD_TOP - 4}" font-size="9">{escape(y_label)}</text>',
     ]
     for label, px, py in points:
-        cx, cy = x(float(px)), y(float(py))
+        cx, cy = x(px), y(py)
         parts.append(
             f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="3" fill="{COLOURS["actual"]}"/>'
             f'<text x="{cx + 5:.1f}" y="{cy - 4:.1f}" font-size="8">{escape(str(label))}</text>'

@@ -1,16 +1,20 @@
 """Bad input gets a clear message, never a server error (issue 15, item 8)."""
 
+import io
 import json
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from pypdf import PdfReader
 from pytest_django.asserts import assertContains
 
 from api.models import APIToken
 from metrics.models import KPI, Measurement
+from renewal.svg import bar_chart, line_chart, scatter_chart
 from renewal.validators import no_line_breaks
 
 LINE_BREAK_MESSAGE = "Write this on one line: it cannot contain line breaks."
@@ -64,3 +68,57 @@ def test_the_api_filters_refuse_a_timestamp_for_a_date(api_client, kpi):
     response = api_client.get(f"/api/v1/kpis/{kpi.pk}/measurements?date_from=0")
 
     assert response.status_code in (400, 422)
+
+
+# Server-drawn charts ---------------------------------------------------------------------------
+
+
+def pdf_text(content: bytes) -> str:
+    reader = PdfReader(io.BytesIO(content))
+    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+
+
+def test_a_measurement_dated_year_one_on_a_kpi_without_a_plan_prints(
+    member_client, make_kpi, initiative
+):
+    kpi = make_kpi(initiative, baseline_value=None, target_value=None, name="Queue length")
+    # Stored before the rules refused such dates: the PDF must still print for everyone.
+    Measurement.objects.create(kpi=kpi, date=date(1, 1, 1), value=Decimal(5))
+
+    response = member_client.get(reverse("reports:initiative", args=[initiative.pk]))
+
+    assert response.status_code == 200
+    assert "Queue length" in pdf_text(response.content)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        [(date(1, 1, 1), 5)],
+        [(date(9999, 12, 31), 5)],
+        [(date(2025, 1, 1), 1), (date(2025, 1, 1), 2)],
+        [(date(1, 1, 1), -1e300), (date(9999, 12, 31), 1e300)],
+        [(date(2025, 1, 1), float("nan")), (date(2025, 2, 1), 3)],
+    ],
+)
+def test_the_line_chart_draws_single_points_equal_dates_and_extreme_values(data):
+    svg = line_chart([("Measured", "actual", data)], title="KPI", unit="days", target=Decimal(4))
+
+    assert svg.startswith("<svg") and "nan" not in svg.lower() and "inf" not in svg.lower()
+    assert svg.count("<circle") == len([v for _, v in data if v == v])
+
+
+def test_chart_labels_are_text_in_the_svg():
+    svg = line_chart(
+        [("Measured", "actual", [(date(2025, 1, 1), 1)])],
+        title="<a href=x>t</a>",
+        unit="<a href=x>u</a>",
+        target=2,
+        target_label="<b>target</b>",
+    )
+    bars = bar_chart([("<a href=x>phase</a>", 3)], title="t")
+    scatter = scatter_chart([("<a href=x>i</a>", -5, 0)], title="t", x_label="<i>", y_label="&")
+
+    for drawn in (svg, bars, scatter):
+        assert "<a " not in drawn and "<b>" not in drawn and "<i>" not in drawn
+    assert "&lt;a href=x&gt;u&lt;/a&gt;" in svg
