@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from initiatives.portfolio import SHOWN_STATUS_ORDER
+from metrics.charts import plotly_text
 from metrics.status import ShownStatus
 
 STATUS_COLOURS = {
@@ -40,7 +41,7 @@ def phase_funnel(portfolio, url) -> dict:
             {
                 "type": "bar",
                 "orientation": "h",
-                "y": [f"{n}. {label}" for n, label, _c in counts],
+                "y": [plotly_text(f"{n}. {label}") for n, label, _c in counts],
                 "x": [c for _n, _l, c in counts],
                 "customdata": [url(phase=n, page=None) for n, _l, _c in counts],
                 "marker": {"color": "#1f4e8c"},
@@ -64,8 +65,9 @@ def status_by_organisation(portfolio, url) -> dict:
     data = [
         {
             "type": "bar",
-            "name": str(ShownStatus(status).label),
-            "x": names,
+            "name": plotly_text(ShownStatus(status).label),
+            # Organisation names are people's text: shown as text, never as markup.
+            "x": [plotly_text(n) for n in names],
             "y": [table["counts"][n][status] for n in names],
             "customdata": [
                 url(organisation=table["ids"][n], kpi_status=status, page=None) for n in names
@@ -101,7 +103,7 @@ def benefits_over_time(planned: dict, realised: dict, url) -> dict:
             {
                 "type": "scatter",
                 "mode": "lines+markers",
-                "name": _("Planned, cumulative (EUR)"),
+                "name": plotly_text(_("Planned, cumulative (EUR)")),
                 "x": months,
                 "y": [float(v) for v in planned_cum],
                 "customdata": links,
@@ -110,7 +112,7 @@ def benefits_over_time(planned: dict, realised: dict, url) -> dict:
             {
                 "type": "scatter",
                 "mode": "lines+markers",
-                "name": _("Realised, cumulative (EUR)"),
+                "name": plotly_text(_("Realised, cumulative (EUR)")),
                 "x": months,
                 "y": [float(v) for v in realised_cum],
                 "customdata": links,
@@ -125,14 +127,10 @@ def benefits_over_time(planned: dict, realised: dict, url) -> dict:
 LABELLED_POINTS = 40
 
 
-def _plain(text: str) -> str:
-    """Plotly reads <a>, <b> and the like in labels as markup: a title must stay text."""
-    return text.replace("<", "‹").replace(">", "›")
-
-
 def _short_title(title: str, length: int = 28) -> str:
-    title = _plain(title)
-    return title if len(title) <= length else title[: length - 1].rstrip() + "…"
+    # Shortened first, escaped after, so an entity is never cut in half.
+    title = title if len(title) <= length else title[: length - 1].rstrip() + "…"
+    return plotly_text(title)
 
 
 def investment_vs_realised(portfolio) -> dict:
@@ -152,7 +150,7 @@ def investment_vs_realised(portfolio) -> dict:
                 "texttemplate": labels,
                 "x": [float(r.spent_eur) for r in rows],
                 "y": [float(r.realised_eur) for r in rows],
-                "text": [_plain(r.initiative.title) for r in rows],
+                "text": [plotly_text(r.initiative.title) for r in rows],
                 "meta": [float(r.budget_eur) for r in rows],
                 "customdata": [detail.format(r.initiative.pk) for r in rows],
                 "marker": {"color": [STATUS_COLOURS[r.kpi_status] for r in rows], "size": 10},
@@ -178,7 +176,7 @@ def spend_figure(summary) -> dict:
         {
             "type": "scatter",
             "mode": "lines+markers",
-            "name": _("Spent, cumulative (EUR)"),
+            "name": plotly_text(_("Spent, cumulative (EUR)")),
             "x": months,
             "y": [float(p["spent"]) for p in summary.cumulative],
             "line": {"color": "#1f4e8c"},
@@ -190,7 +188,7 @@ def spend_figure(summary) -> dict:
             {
                 "type": "scatter",
                 "mode": "lines",
-                "name": _("Planned to the end of the year, cumulative (EUR)"),
+                "name": plotly_text(_("Planned to the end of the year, cumulative (EUR)")),
                 "x": months,
                 "y": [float(p["planned"]) for p in summary.cumulative],
                 "line": {"color": "#5f6b7a", "dash": "dash", "shape": "hv"},
@@ -212,12 +210,12 @@ def value_stream_chart(points) -> dict:
     """Lead time per case of each version of the value stream (baseline, to-be design,
     re-measurements), stacked as processing and waiting, so a faster step and a shorter wait
     read apart."""
-    labels = [str(p.version) for p in points]
+    labels = [plotly_text(p.version) for p in points]
     return {
         "data": [
             {
                 "type": "bar",
-                "name": _("Processing (h)"),
+                "name": plotly_text(_("Processing (h)")),
                 "x": labels,
                 "y": [float(p.processing_hours) for p in points],
                 "marker": {"color": "#1f4e8c"},
@@ -225,7 +223,7 @@ def value_stream_chart(points) -> dict:
             },
             {
                 "type": "bar",
-                "name": _("Waiting (h)"),
+                "name": plotly_text(_("Waiting (h)")),
                 "x": labels,
                 "y": [float(p.waiting_hours) for p in points],
                 "marker": {"color": "#b36200"},
@@ -254,12 +252,12 @@ def verdict_trend(trend, labels, url) -> dict:
             {
                 "type": "scatter",
                 "mode": "lines+markers",
-                "name": str(label),
+                "name": plotly_text(label),
                 "x": months,
                 "y": [counts[verdict] for _month, counts in trend],
                 "customdata": [url(verdict=verdict, page=None)] * len(months),
                 "line": {"color": VERDICT_COLOURS[verdict]},
-                "hovertemplate": "%{x|%Y-%m}: %{y}<extra>" + _plain(str(label)) + "</extra>",
+                "hovertemplate": "%{x|%Y-%m}: %{y}<extra>" + plotly_text(str(label)) + "</extra>",
             }
             for verdict, label in labels.items()
         ],

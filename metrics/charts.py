@@ -8,6 +8,12 @@ from metrics.status import trajectory
 COLOURS = {"measured": "#1f4e8c", "plan": "#5f6b7a", "target": "#0b6e4f", "baseline": "#8a4b08"}
 
 
+def plotly_text(text: object) -> str:
+    """A label as Plotly text: it reads <a>, <b>, <br> and the like in labels, titles and tick
+    labels as markup, so < > & go as entities, which it shows as the characters themselves."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _f(value):
     return float(value) if value is not None else None
 
@@ -22,7 +28,7 @@ def kpi_figure(kpi, measurements, milestones=()) -> dict:
             {
                 "type": "scatter",
                 "mode": "lines",
-                "name": _("Planned trajectory"),
+                "name": plotly_text(_("Planned trajectory")),
                 "x": [d.isoformat() for d, _v in path],
                 "y": [_f(v) for _d, v in path],
                 "line": {"color": COLOURS["plan"], "dash": "dash", "width": 2},
@@ -39,7 +45,7 @@ def kpi_figure(kpi, measurements, milestones=()) -> dict:
         {
             "type": "scatter",
             "mode": "lines+markers",
-            "name": _("Measured"),
+            "name": plotly_text(_("Measured")),
             "x": [m.date.isoformat() for m in points],
             "y": [_f(m.value) for m in points],
             "line": {"color": COLOURS["measured"], "width": 2},
@@ -55,7 +61,11 @@ def kpi_figure(kpi, measurements, milestones=()) -> dict:
             "legend": {"orientation": "h", "y": -0.22},
             # The unit alone: the card says which direction is better, and a longer title would
             # not fit the chart's height.
-            "yaxis": {"title": {"text": kpi.unit}, "zeroline": False, "automargin": True},
+            "yaxis": {
+                "title": {"text": plotly_text(kpi.unit)},
+                "zeroline": False,
+                "automargin": True,
+            },
             "xaxis": {"type": "date"},
             "font": {"family": "system-ui, sans-serif", "size": 13, "color": "#1b1f24"},
             "paper_bgcolor": "#ffffff",
@@ -68,7 +78,7 @@ def _marker(name, date, value, colour, symbol):
     return {
         "type": "scatter",
         "mode": "markers",
-        "name": name,
+        "name": plotly_text(name),
         "x": [date.isoformat()],
         "y": [_f(value)],
         "marker": {"color": COLOURS[colour], "size": 11, "symbol": symbol},

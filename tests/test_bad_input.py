@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from pytest_django.asserts import assertContains
 
 from api.models import APIToken
+from metrics.charts import kpi_figure
 from metrics.models import KPI, Measurement
 from renewal.svg import bar_chart, line_chart, scatter_chart
 from renewal.validators import no_line_breaks
@@ -122,3 +123,33 @@ def test_chart_labels_are_text_in_the_svg():
     for drawn in (svg, bars, scatter):
         assert "<a " not in drawn and "<b>" not in drawn and "<i>" not in drawn
     assert "&lt;a href=x&gt;u&lt;/a&gt;" in svg
+
+
+# Plotly charts ---------------------------------------------------------------------------------
+
+MARKUP = "<a href=x>u</a> & <b>"
+AS_TEXT = "&lt;a href=x&gt;u&lt;/a&gt; &amp; &lt;b&gt;"
+
+
+def test_a_kpi_unit_with_markup_is_plotly_text_not_a_link(make_kpi, initiative):
+    kpi = make_kpi(initiative, unit=MARKUP)
+
+    figure = kpi_figure(kpi, [])
+
+    assert figure["layout"]["yaxis"]["title"]["text"] == AS_TEXT
+
+
+def test_portfolio_charts_show_names_and_titles_with_markup_as_text(
+    leader_client, initiative, agency_a
+):
+    agency_a.name = MARKUP
+    agency_a.save()
+    initiative.title = MARKUP
+    initiative.budget_eur = Decimal(1000)
+    initiative.save()
+
+    figures = leader_client.get(reverse("initiatives:portfolio")).context["figures"]
+
+    assert AS_TEXT in figures["status"]["data"][0]["x"]
+    blob = json.dumps(figures)
+    assert "<a href" not in blob and "<b>" not in blob
