@@ -4,9 +4,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import Q
 from django.utils import formats, timezone
@@ -25,12 +26,51 @@ class Change:
     new: str
 
 
-def history_page(initiative, page_number):
-    """One page of the initiative's history, newest first, each entry made readable."""
-    entries = AuditEntry.objects.filter(initiative_id=initiative.pk).select_related("actor")
+def history_page(initiative: Any, reader: Any, page_number: Any) -> Page:
+    """One page of the initiative's history, newest first, each entry made readable.
+
+    Entries about funding applications, their comments, reviews and frozen commitments are the
+    reader's only for the applications they may read (the officer rule: another funder's
+    application, or one still in draft, leaves no trace here)."""
+    entries = AuditEntry.objects.filter(initiative_id=initiative.pk).exclude(
+        _unreadable_funding(initiative, reader)
+    )
+    entries = entries.select_related("actor")
     page = Paginator(entries, PAGE_SIZE).get_page(page_number)
     readable(page.object_list)
     return page
+
+
+def _application_descendants(model: type[models.Model], via: str) -> list[tuple[type, str]]:
+    """The audited models hanging off the application model (comments, commitments, committed
+    KPIs...), each with its lookup back to the application's primary key."""
+    found = []
+    for relation in model._meta.related_objects:
+        related = relation.related_model
+        if not isinstance(related, type) or not hasattr(related, "audit_initiative_path"):
+            continue
+        path = f"{relation.field.name}__{via}" if via else relation.field.name
+        found.append((related, path))
+        found.extend(_application_descendants(related, path))
+    return found
+
+
+def _unreadable_funding(initiative: Any, reader: Any) -> Q:
+    """The condition matching entries about funding rows the reader may not read.
+
+    Funding sits above this module: its applications are reached through the relation the funding
+    app declares on the initiative, and the decision is its queryset's `visible_to` (policy's
+    officer rule for officers, the whole organisation's applications for its members)."""
+    applications = initiative.funding_applications.all()
+    readable_ids = applications.visible_to(reader).values("pk")
+    hidden = Q(pk__in=[])
+    families = [(applications.model, ""), *_application_descendants(applications.model, "")]
+    for model, path in families:
+        lookup = f"{path}__in" if path else "pk__in"
+        readable = model._base_manager.filter(**{lookup: readable_ids}).values_list("pk", flat=True)
+        content_type = ContentType.objects.get_for_model(model)
+        hidden |= Q(content_type=content_type) & ~Q(object_id__in=[str(pk) for pk in readable])
+    return hidden
 
 
 def object_history(models_and_ids: list[tuple[type, list]], page_number, page_size=PAGE_SIZE):

@@ -71,8 +71,11 @@ def kpi_chart(kpi, measurements, milestones=()) -> str:
     )
 
 
-def initiative_report(initiative, today: date | None = None) -> InitiativeReport:
+def initiative_report(initiative, reader, today: date | None = None) -> InitiativeReport:
     """Phase, KPIs with charts, benefits planned vs realised, decisions, reviews and funding.
+
+    The funding is the applications the reader may read past draft: a funding officer sees only
+    their own funder's (`FundingApplication.objects.visible_to`, the officer rule).
 
     The KPI statuses, benefit figures and reviews are the initiative page's own
     (`build_workspace`); the report adds the charts, the decisions and the funding.
@@ -98,9 +101,10 @@ def initiative_report(initiative, today: date | None = None) -> InitiativeReport
         ),
         reviews=list(initiative.reviews.all())[:RECENT_REVIEWS],
         applications=list(
-            initiative.funding_applications.select_related("call").exclude(
-                state=ApplicationState.DRAFT
-            )
+            FundingApplication.objects.visible_to(reader)
+            .filter(initiative=initiative)
+            .exclude(state=ApplicationState.DRAFT)
+            .select_related("call")
         ),
         today=workspace.today,
         as_of=timezone.now(),

@@ -20,10 +20,10 @@ def application_pdf(application, language=None) -> bytes:
         )
 
 
-def initiative_pdf(initiative, language=None) -> bytes:
+def initiative_pdf(initiative, reader, language=None) -> bytes:
     with translation.override(language):
         return render_pdf(
-            "pdf/initiative.html", {"report": initiative_report(initiative)}, language
+            "pdf/initiative.html", {"report": initiative_report(initiative, reader)}, language
         )
 
 

@@ -18,7 +18,7 @@ from reports.tasks import render_portfolio_report
 def initiative_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """One initiative's report is quick enough to return directly."""
     initiative = Initiative.objects.get_for(request.user, pk)
-    pdf = renderers.initiative_pdf(initiative, request.LANGUAGE_CODE)
+    pdf = renderers.initiative_pdf(initiative, request.user, request.LANGUAGE_CODE)
     return pdf_response(pdf, f"initiative-{initiative.pk}.pdf")
 
 

@@ -269,7 +269,7 @@ def resume(request: HttpRequest, pk: int) -> HttpResponse:
 
 def history(request: HttpRequest, pk: int) -> HttpResponse:
     initiative = Initiative.objects.get_for(request.user, pk)
-    page = history_page(initiative, request.GET.get("page"))
+    page = history_page(initiative, request.user, request.GET.get("page"))
     return render(request, "initiatives/history.html", {"initiative": initiative, "page": page})
 
 

@@ -106,7 +106,7 @@ def test_a_calm_initiative_reads_as_in_step(leader_client, calm):
 
 
 def test_the_initiative_pdf_carries_the_paradox_check(leader, burning):
-    html = render_to_string("pdf/initiative.html", {"report": initiative_report(burning)})
+    html = render_to_string("pdf/initiative.html", {"report": initiative_report(burning, leader)})
 
     assert "Paradox check" in html
     assert "410,000\u00a0€ spent since" in html

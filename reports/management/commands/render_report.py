@@ -45,7 +45,9 @@ class Command(BaseCommand):
                     FundingApplication.objects.get_for(reader, id), language
                 )
             elif kind == "initiative":
-                pdf = render.initiative_pdf(Initiative.objects.get_for(reader, id), language)
+                pdf = render.initiative_pdf(
+                    Initiative.objects.get_for(reader, id), reader, language
+                )
             else:
                 organisation = Organisation.objects.get(pk=id)
                 pdf = render.portfolio_pdf(reader, organisation, language)
