@@ -153,3 +153,22 @@ def test_portfolio_charts_show_names_and_titles_with_markup_as_text(
     assert AS_TEXT in figures["status"]["data"][0]["x"]
     blob = json.dumps(figures)
     assert "<a href" not in blob and "<b>" not in blob
+
+
+# The PDF header --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name", ['Etelä-Savon "Hyvinvointialue"', "O'Brien & Co \\ Oy", "Pohjois-Karjala </style>"]
+)
+def test_an_organisation_name_with_hyphens_or_quotes_prints_as_it_is_in_the_header(
+    member_client, initiative, agency_a, name
+):
+    agency_a.name = name
+    agency_a.save()
+
+    response = member_client.get(reverse("reports:initiative", args=[initiative.pk]))
+
+    assert response.status_code == 200
+    header = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+    assert f"Renewal · {name}" in " ".join(header.split())
