@@ -25,8 +25,11 @@ from organisations.models import Organisation, people_in
 from renewal.forms import DateInput, NumberField, VersionedModelForm
 
 
-class PhaseItemForm(forms.ModelForm):
-    """A form for one listed item of an initiative; pickers are limited to that initiative."""
+class PhaseItemForm(VersionedModelForm):
+    """A form for one listed item of an initiative; pickers are limited to that initiative.
+
+    Edits compare versions like every edit form: a second concurrent save gets the conflict report.
+    """
 
     def __init__(self, *args, initiative, **kwargs):
         super().__init__(*args, **kwargs)

@@ -497,9 +497,11 @@ class RealisedBenefit(AuditedModel):
         related_name="+",
     )
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    # Edits compare versions (renewal.forms.VersionedModelForm): no lost update.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     audit_initiative_path = "benefit__initiative_id"
-    audit_exclude = ("recorded_at",)
+    audit_exclude = ("recorded_at", "version")
 
     class Meta:
         verbose_name = _("realised benefit")

@@ -15,8 +15,11 @@ class PhaseItem(AuditedModel):
     initiative = models.ForeignKey(
         "initiatives.Initiative", verbose_name=_("initiative"), on_delete=models.CASCADE
     )
+    # Edits compare versions (renewal.forms.VersionedModelForm): no lost update.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     audit_initiative_path = "initiative_id"
+    audit_exclude = ("version",)
 
     class Meta:
         abstract = True

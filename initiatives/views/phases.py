@@ -144,7 +144,10 @@ def item_form(
     if request.method == "POST" and form.is_valid():
         if isinstance(form.instance, RealisedBenefit) and form.instance.pk is None:
             form.instance.recorded_by = request.user
-        form.save()
+        saved = save_or_show_conflict(form, form.instance)
+    else:
+        saved = False
+    if saved:
         if request.htmx:
             return _region_response(request, initiative, kind)
         messages.success(request, _("Saved."))
