@@ -1,4 +1,4 @@
-"""Demo funding: a Sitra call and applications in every state, so `officer` has work on day one.
+"""Load the demo funding (`data.py`): a Sitra call and applications in every state, so `officer` has work on day one.
 
 Called from seed_demo after the initiatives exist; safe to run twice (the call is the natural key).
 """
@@ -6,43 +6,11 @@ Called from seed_demo after the initiatives exist; safe to run twice (the call i
 from datetime import timedelta
 from decimal import Decimal
 
+from funding.demo.data import APPLICATIONS, CALL
 from funding.models import ApplicationState, FundingApplication, FundingCall
 from initiatives.models import Benefit, BenefitKind, BenefitUnit, Initiative
 from metrics.models import KPI, refresh_kpi_statuses
 from renewal.audit import acting_as
-
-CALL = "Productivity through public-sector renewal 2026"
-
-# initiative title, state reached, amount, comment from the officer
-APPLICATIONS = [
-    (
-        "Digital environmental permit service",
-        ApplicationState.GRANTED,
-        400000,
-        "Granted. We expect the 60-day processing time committed here; report it quarterly.",
-    ),
-    (
-        "Online trade register notifications",
-        ApplicationState.GRANTED,
-        150000,
-        "Granted for the roll-out. Show the saving in the 2026 budget as committed.",
-    ),
-    (
-        "Automated completeness check for permit applications",
-        ApplicationState.IN_REVIEW,
-        220000,
-        "Please explain how the 2.5 FTE freed will move to supervision work, and by when.",
-    ),
-    ("Shared case-management platform for supervision", ApplicationState.SUBMITTED, 600000, ""),
-    (
-        "Ministry-wide benefits tracking",
-        ApplicationState.REJECTED,
-        300000,
-        "The application has no baselines for its KPIs yet. Apply again in the next call.",
-    ),
-    ("Regulatory impact assessment templates", ApplicationState.WITHDRAWN, 80000, ""),
-    ("Self-service for company changes", ApplicationState.DRAFT, 120000, ""),
-]
 
 
 def seed_funding(orgs, users, today) -> int:

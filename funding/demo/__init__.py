@@ -1,0 +1,1 @@
+"""The demo's funding: its data (`data.py`) and the loader `seed_funding` (`loader.py`)."""
