@@ -318,7 +318,7 @@ def build_portfolio(
     today = today or timezone.localdate()
     form = PortfolioFilterForm(params, user=user)
     cleaned = form.cleaned_data if form.is_valid() else {}
-    queryset = _filtered(Initiative.objects.visible_to(user), cleaned)
+    queryset = _filtered(Initiative.objects.visible_to(user), cleaned, user)
     result = portfolio_rows(queryset, today, since_last_month=since_last_month)
     if cleaned.get("kpi_status"):
         result = [r for r in result if r.kpi_status == cleaned["kpi_status"]]
@@ -361,7 +361,7 @@ def _add_radar(rows, initiatives, today):
         row.radar, row.radar_today = found[pk], today
 
 
-def _filtered(queryset, cleaned):
+def _filtered(queryset, cleaned, user):
     # Only what the page, the charts and the exports show: a thousand rows add up.
     # A thousand initiatives share a few dozen organisations: prefetching loads each one once
     # instead of building a copy per row, as select_related would.
@@ -374,9 +374,9 @@ def _filtered(queryset, cleaned):
         queryset = queryset.filter(state=cleaned["state"])
     if cleaned.get("funding"):
         if cleaned["funding"] == "granted":
-            queryset = queryset.granted_funding()
+            queryset = queryset.granted_funding(user)
         else:
-            queryset = queryset.applied_for_funding(cleaned["funding"] == "applied")
+            queryset = queryset.applied_for_funding(user, cleaned["funding"] == "applied")
     if cleaned.get("tag"):
         queryset = queryset.filter(tags__icontains=f"|{cleaned['tag'].strip()}|")
     if cleaned.get("q"):

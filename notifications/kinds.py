@@ -85,6 +85,10 @@ class People:
     def may_see(self, user, initiative) -> bool:
         return user.is_active and policy.can(user, policy.Action.VIEW, initiative)
 
+    def may_read_application(self, user, application) -> bool:
+        """The applicant's organisation, or an officer of its funder once past draft."""
+        return user.is_active and policy.can_on_application(user, policy.Action.VIEW, application)
+
 
 def local_now(now: datetime, time_zone: str) -> datetime:
     return now.astimezone(ZoneInfo(time_zone))
@@ -535,7 +539,7 @@ class FundingCommitment(ReminderKind):
             else:
                 period = f"overdue+{(-days_to_go - 1) // self.REPEAT_DAYS}"
             recipient = people(initiative.owner)
-            if not people.may_see(recipient, initiative):
+            if not people.may_read_application(recipient, application):
                 continue
             yield Due(
                 recipient=recipient,
