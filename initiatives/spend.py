@@ -10,16 +10,20 @@ Planned money is the sum of the yearly budgets; before any is entered, the initi
 """
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any, TypedDict
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from initiatives.models import BudgetYear, Initiative, MonthlySpend
 from metrics.measurements import MeasurementError, parse_value
+from organisations.models import User
 from renewal.audit import acting_as
 
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
@@ -49,7 +53,7 @@ PROBLEMS = {
 class SpendError(ValueError):
     """A figure, month or year that cannot be spend or budget; `code` keys PROBLEMS."""
 
-    def __init__(self, code: str, **params):
+    def __init__(self, code: str, **params: object):
         super().__init__(code)
         self.code, self.params = code, params
 
@@ -62,7 +66,7 @@ class SpendError(ValueError):
 # Parsing -----------------------------------------------------------------------------------------
 
 
-def parse_amount(raw, limit: Decimal = MAX_EUR) -> Decimal:
+def parse_amount(raw: object, limit: Decimal = MAX_EUR) -> Decimal:
     """An amount as people and systems write it ("1 200,50", 1200.5); never negative, at most
     two decimals, no exponent, NaN or infinity (the measurement rules' parsing)."""
     try:
@@ -76,7 +80,7 @@ def parse_amount(raw, limit: Decimal = MAX_EUR) -> Decimal:
     return value.quantize(Decimal("0.01"))
 
 
-def parse_person_months(raw) -> Decimal | None:
+def parse_person_months(raw: object) -> Decimal | None:
     """Person-months are optional: blank is None."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
@@ -87,7 +91,7 @@ _MONTH_ISO = re.compile(r"^(\d{4})-(\d{1,2})(-01)?$")
 _MONTH_LOCAL = re.compile(r"^(\d{1,2})[./](\d{4})$")
 
 
-def parse_month(raw) -> date:
+def parse_month(raw: object) -> date:
     """A month as the first day of it: "2026-03", "3/2026", "3.2026", or an Excel date."""
     if isinstance(raw, datetime):
         raw = raw.date()
@@ -100,7 +104,11 @@ def parse_month(raw) -> date:
     text = text[:10] if len(text) > 10 and text[10] in " T" else text
     iso, local = _MONTH_ISO.match(text), _MONTH_LOCAL.match(text)
     if text.isascii() and (iso or local):
-        year, month = (int(iso[1]), int(iso[2])) if iso else (int(local[2]), int(local[1]))
+        if iso:
+            year, month = int(iso[1]), int(iso[2])
+        else:
+            assert local is not None
+            year, month = int(local[2]), int(local[1])
         if 1 <= month <= 12 and year >= EARLIEST_YEAR:
             return date(year, month, 1)
     raise SpendError("bad_month", month=text[:100])
@@ -113,11 +121,12 @@ def check_month(month: date, today: date) -> None:
         raise SpendError("bad_month", month=month.strftime("%Y-%m"))
 
 
-def parse_year(raw) -> int:
-    try:
-        year = int(str(raw).strip())
-    except (TypeError, ValueError):
-        raise SpendError("bad_year") from None
+def parse_year(raw: object) -> int:
+    text = str(raw).strip()
+    # ASCII digits only, as every number the product reads: int() would take "２０２６" or "2_026".
+    if isinstance(raw, bool) or not (text.isascii() and text.isdigit()):
+        raise SpendError("bad_year")
+    year = int(text)
     if not EARLIEST_YEAR <= year <= LATEST_YEAR:
         raise SpendError("bad_year")
     return year
@@ -140,26 +149,31 @@ class SpendItem:
     note: str = ""
 
 
-def spend_item(raw: dict, today: date) -> tuple[SpendItem | None, dict[str, SpendError]]:
+def _checked[T](
+    errors: dict[str, SpendError], name: str, parse: Callable[[Any], T], raw: object
+) -> T | None:
+    try:
+        return parse(raw)
+    except SpendError as error:
+        errors[name] = error
+        return None
+
+
+def spend_item(
+    raw: Mapping[str, Any], today: date
+) -> tuple[SpendItem | None, dict[str, SpendError]]:
     """Check one row of raw values (month, amount_eur, person_months, note): the item, or the
     problems by field. Used by the import and the API; the form checks field by field."""
-    errors, values = {}, {}
-    for name, parse in (
-        ("month", parse_month),
-        ("amount_eur", parse_amount),
-        ("person_months", parse_person_months),
-        ("note", check_note),
-    ):
-        try:
-            values[name] = parse(raw.get(name))
-        except SpendError as error:
-            errors[name] = error
-    if "month" in values:
-        try:
-            check_month(values["month"], today)
-        except SpendError as error:
-            errors["month"] = error
-    return (None if errors else SpendItem(**values)), errors
+    errors: dict[str, SpendError] = {}
+    month = _checked(errors, "month", parse_month, raw.get("month"))
+    amount_eur = _checked(errors, "amount_eur", parse_amount, raw.get("amount_eur"))
+    person_months = _checked(errors, "person_months", parse_person_months, raw.get("person_months"))
+    note = _checked(errors, "note", check_note, raw.get("note"))
+    if month is not None:
+        _checked(errors, "month", lambda m: check_month(m, today), month)
+    if errors or month is None or amount_eur is None or note is None:
+        return None, errors
+    return SpendItem(month, amount_eur, person_months, note), errors
 
 
 # Writing -----------------------------------------------------------------------------------------
@@ -171,7 +185,13 @@ class DuplicateSpend(Exception):
         self.item = item
 
 
-def write_spend(user, initiative, items: list[SpendItem], *, replace: bool) -> tuple[int, int]:
+def write_spend(
+    user: User | AnonymousUser | None,
+    initiative: Initiative,
+    items: list[SpendItem],
+    *,
+    replace: bool,
+) -> tuple[int, int]:
     """Record the months in one transaction (with `replace`, overwrite those already there;
     without, raise DuplicateSpend and store nothing). Returns (created, updated).
 
@@ -185,7 +205,8 @@ def write_spend(user, initiative, items: list[SpendItem], *, replace: bool) -> t
                 initiative=initiative, month__in=[i.month for i in items]
             )
         }
-        new, changed = [], []
+        new: list[MonthlySpend] = []
+        changed: list[MonthlySpend] = []
         for item in items:
             current = existing.get(item.month)
             if current is None:
@@ -204,12 +225,12 @@ def write_spend(user, initiative, items: list[SpendItem], *, replace: bool) -> t
     return len(new), len(changed)
 
 
-def spend_delete(user, row: MonthlySpend) -> None:
+def spend_delete(user: User | AnonymousUser | None, row: MonthlySpend) -> None:
     with acting_as(user):
         row.delete()
 
 
-def budget_delete(user, row: BudgetYear) -> None:
+def budget_delete(user: User | AnonymousUser | None, row: BudgetYear) -> None:
     with acting_as(user):
         row.delete()
 
@@ -222,6 +243,15 @@ def planned_total(budgets: Decimal | None, investment_budget: Decimal | None) ->
     if budgets is not None:
         return budgets
     return investment_budget or Decimal(0)
+
+
+class CumulativePoint(TypedDict):
+    """One month of the cumulative spend chart and table."""
+
+    row: MonthlySpend
+    month: date
+    spent: Decimal
+    planned: Decimal | None
 
 
 @dataclass
@@ -237,7 +267,7 @@ class SpendSummary:
     budget_this_year: Decimal | None = None
     spent_this_year: Decimal = Decimal(0)
     person_months: Decimal = Decimal(0)
-    cumulative: list[dict] = field(default_factory=list)
+    cumulative: list[CumulativePoint] = field(default_factory=list)
 
     @property
     def left(self) -> Decimal:
@@ -270,7 +300,7 @@ def spend_summary(initiative: Initiative, today: date) -> SpendSummary:
         initiative.investment_budget,
     )
     summary.spent = sum((m.amount_eur for m in months), Decimal(0))
-    summary.person_months = sum((m.person_months or 0 for m in months), Decimal(0))
+    summary.person_months = sum((m.person_months or Decimal(0) for m in months), Decimal(0))
     summary.budget_this_year = next((y.amount_eur for y in years if y.year == today.year), None)
     summary.spent_this_year = sum(
         (m.amount_eur for m in months if m.month.year == today.year), Decimal(0)
@@ -281,12 +311,14 @@ def spend_summary(initiative: Initiative, today: date) -> SpendSummary:
         running += m.amount_eur
         planned_to = sum((a for y, a in budgets.items() if y <= m.month.year), Decimal(0))
         summary.cumulative.append(
-            {"row": m, "month": m.month, "spent": running, "planned": planned_to if years else None}
+            CumulativePoint(
+                row=m, month=m.month, spent=running, planned=planned_to if years else None
+            )
         )
     return summary
 
 
-def spent_by_initiative(initiatives) -> dict[int, Decimal]:
+def spent_by_initiative(initiatives: QuerySet[Any, Any]) -> dict[int, Decimal]:
     """Spend to date per initiative of a queryset of initiative ids, in one query."""
     rows = (
         MonthlySpend.objects.filter(initiative__in=initiatives)
@@ -296,7 +328,7 @@ def spent_by_initiative(initiatives) -> dict[int, Decimal]:
     return {r["initiative_id"]: r["total"] for r in rows}
 
 
-def budgets_by_initiative(initiatives) -> dict[int, Decimal]:
+def budgets_by_initiative(initiatives: QuerySet[Any, Any]) -> dict[int, Decimal]:
     rows = (
         BudgetYear.objects.filter(initiative__in=initiatives)
         .values("initiative_id")
