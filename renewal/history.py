@@ -1,6 +1,7 @@
 """The audit trail of an initiative, turned into lines a person can read."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -17,6 +18,9 @@ from renewal.formatting import number
 from renewal.models import AuditEntry
 
 PAGE_SIZE = 50
+
+# An audited model, or None when the entry's content type lost its model.
+ModelClass = type[models.Model] | None
 
 
 @dataclass
@@ -73,7 +77,11 @@ def _unreadable_funding(initiative: Any, reader: Any) -> Q:
     return hidden
 
 
-def object_history(models_and_ids: list[tuple[type, list]], page_number, page_size=PAGE_SIZE):
+def object_history(
+    models_and_ids: list[tuple[type[models.Model], list[Any]]],
+    page_number: Any,
+    page_size: int = PAGE_SIZE,
+) -> Page:
     """One page of the history of these objects (a KPI and its measurements, say), readable."""
     condition = Q(pk__in=[])
     for model, ids in models_and_ids:
@@ -85,7 +93,7 @@ def object_history(models_and_ids: list[tuple[type, list]], page_number, page_si
     return page
 
 
-def readable(entries) -> None:
+def readable(entries: Iterable[Any]) -> None:
     """Give each entry its kind, object and changes in the reader's words and formats."""
     content_types = ContentType.objects.in_bulk({e.content_type_id for e in entries})
     labels: dict[tuple[type, str], str] = {}
@@ -106,10 +114,10 @@ def readable(entries) -> None:
     _name_bulk_written_objects(entries)
 
 
-def _name_bulk_written_objects(entries) -> None:
+def _name_bulk_written_objects(entries: Iterable[Any]) -> None:
     """Rows written in bulk were recorded as "<kind> #<id>", in the writer's language: name the
     ones that still exist as they are named now, the others by their number alone."""
-    wanted = defaultdict(set)
+    wanted: defaultdict[type[models.Model], set[str]] = defaultdict(set)
     for entry in entries:
         if entry.model is not None and entry.object_repr.endswith(f" #{entry.object_id}"):
             entry.object_label = f"#{entry.object_id}"
@@ -123,7 +131,7 @@ def _name_bulk_written_objects(entries) -> None:
         entry.object_label = found.get((entry.model, entry.object_id), entry.object_label)
 
 
-def _field(model, name):
+def _field(model: ModelClass, name: str) -> Any:
     if model is None:
         return None
     for field in model._meta.get_fields():
@@ -132,18 +140,18 @@ def _field(model, name):
     return None
 
 
-def _shown(model, name) -> bool:
+def _shown(model: ModelClass, name: str) -> bool:
     """Plain id columns (a frozen commitment's link back to the live KPI) mean nothing to people."""
     field = _field(model, name)
     return not (field is not None and not field.is_relation and name.endswith("_id"))
 
 
-def _label(model, name) -> str:
+def _label(model: ModelClass, name: str) -> str:
     field = _field(model, name)
     return str(field.verbose_name) if field is not None and hasattr(field, "verbose_name") else name
 
 
-def _value(model, name, value, labels) -> str:
+def _value(model: ModelClass, name: str, value: Any, labels: dict[tuple[type, str], str]) -> str:
     if value is None or value == "" or value == []:
         return "—"
     field = _field(model, name)
@@ -166,7 +174,7 @@ def _value(model, name, value, labels) -> str:
         return _("yes") if value else _("no")
     if isinstance(field, models.DecimalField):
         # Stored as "97.5000"; people compare figures in their own language's format.
-        return number(Decimal(value))
+        return str(number(Decimal(value)))
     if isinstance(field, models.DateTimeField):
         moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
         if timezone.is_aware(moment):
