@@ -108,7 +108,19 @@ class ChangeStatementForm(VersionedModelForm):
         }
 
 
-class GateDecisionForm(forms.Form):
+class NamesPhaseForm(forms.Form):
+    """A decision form that says which phase it acts on (a hidden field), so a replayed or
+    simultaneous second POST is refused once the initiative has left that phase."""
+
+    phase = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=5)
+
+    def __init__(self, *args, initiative=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if initiative is not None:
+            self.fields["phase"].initial = initiative.phase
+
+
+class GateDecisionForm(NamesPhaseForm):
     APPROVE, RETURN = "approve", "return"
     decision = forms.ChoiceField(
         label=_("Decision"),
@@ -144,20 +156,20 @@ class GateRequestForm(forms.Form):
     )
 
 
-class MoveBackForm(forms.Form):
+class MoveBackForm(NamesPhaseForm):
     to_phase = forms.TypedChoiceField(label=_("Move back to"), coerce=int, choices=[])
     reason = forms.CharField(
         label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
     )
 
     def __init__(self, *args, initiative, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, initiative=initiative, **kwargs)
         self.fields["to_phase"].choices = [
             (p.value, f"{p.value}. {p.label}") for p in Phase if p.value < initiative.phase
         ]
 
 
-class StopForm(forms.Form):
+class StopForm(NamesPhaseForm):
     rationale = forms.CharField(
         label=_("Why is the initiative stopped?"),
         widget=forms.Textarea(attrs={"rows": 4}),

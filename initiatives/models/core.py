@@ -292,12 +292,29 @@ class Initiative(AuditedModel):
         )
         return decision
 
+    def _lock(self, at_phase: int | None = None) -> None:
+        """Lock the initiative row and read its phase and state afresh, so that simultaneous
+        decisions take turns; a decision made for a phase the initiative has left is refused."""
+        current = (
+            Initiative.objects.select_for_update().only("phase", "state", "version").get(pk=self.pk)
+        )
+        self.phase, self.state, self.version = current.phase, current.state, current.version
+        if at_phase is not None and at_phase != self.phase:
+            raise GateError(
+                _(
+                    "This decision was made for phase %(asked)s, but the initiative is now in "
+                    "phase %(phase)s: someone decided first. Nothing was recorded."
+                )
+                % {"asked": at_phase, "phase": self.phase}
+            )
+
     def _save_phase_and_state(self):
         self.version += 1
         self.save(update_fields=["phase", "state", "version", "updated_at"])
 
     @transaction.atomic
-    def pass_gate(self, user, rationale: str = ""):
+    def pass_gate(self, user, rationale: str = "", at_phase: int | None = None):
+        self._lock(at_phase)
         if not self.is_open:
             raise GateError(_("Only an active or on-hold initiative can pass a gate."))
         self._refuse_own_request(user)
@@ -314,16 +331,18 @@ class Initiative(AuditedModel):
         return decision
 
     @transaction.atomic
-    def return_at_gate(self, user, reason: str):
+    def return_at_gate(self, user, reason: str, at_phase: int | None = None):
         if not reason.strip():
             raise GateError(_("Say why the initiative is returned."))
+        self._lock(at_phase)
         self._refuse_own_request(user)
         return self._decide(user, GateDecision.Outcome.RETURNED, reason, self.phase)
 
     @transaction.atomic
-    def move_back(self, user, to_phase: int, reason: str):
+    def move_back(self, user, to_phase: int, reason: str, at_phase: int | None = None):
         if not reason.strip():
             raise GateError(_("Say why the initiative moves back."))
+        self._lock(at_phase)
         if not 1 <= to_phase < self.phase:
             raise GateError(_("An initiative can only move back to an earlier phase."))
         decision = self._decide(user, GateDecision.Outcome.MOVED_BACK, reason, to_phase)
@@ -332,9 +351,10 @@ class Initiative(AuditedModel):
         return decision
 
     @transaction.atomic
-    def stop(self, user, rationale: str):
+    def stop(self, user, rationale: str, at_phase: int | None = None):
         if not rationale.strip():
             raise GateError(_("Say why the initiative is stopped."))
+        self._lock(at_phase)
         if self.state == State.STOPPED:
             raise GateError(_("The initiative is already stopped."))
         decision = self._decide(user, GateDecision.Outcome.STOPPED, rationale, self.phase)
@@ -344,6 +364,7 @@ class Initiative(AuditedModel):
 
     @transaction.atomic
     def pause(self, user, rationale: str):
+        self._lock()
         if self.state != State.ACTIVE:
             raise GateError(_("Only an active initiative can be put on hold."))
         decision = self._decide(user, GateDecision.Outcome.PAUSED, rationale, self.phase)
@@ -353,6 +374,7 @@ class Initiative(AuditedModel):
 
     @transaction.atomic
     def resume(self, user, rationale: str):
+        self._lock()
         if self.state != State.ON_HOLD:
             raise GateError(_("Only an initiative on hold can be resumed."))
         decision = self._decide(user, GateDecision.Outcome.RESUMED, rationale, self.phase)

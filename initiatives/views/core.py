@@ -167,16 +167,16 @@ def _progress(initiative, shown):
 @require_POST
 def gate_decide(request: HttpRequest, pk: int) -> HttpResponse:
     initiative = Initiative.objects.get_for(request.user, pk, Action.DECIDE)
-    form = GateDecisionForm(request.POST)
+    form = GateDecisionForm(request.POST, initiative=initiative)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
         return redirect(initiative)
-    rationale = form.cleaned_data["rationale"]
+    rationale, at_phase = form.cleaned_data["rationale"], form.cleaned_data["phase"]
     try:
         if form.cleaned_data["decision"] == GateDecisionForm.APPROVE:
-            initiative.pass_gate(request.user, rationale)
+            initiative.pass_gate(request.user, rationale, at_phase=at_phase)
             if initiative.state == State.COMPLETED:
                 messages.success(request, _("The initiative is completed. Its record stays here."))
             else:
@@ -186,7 +186,7 @@ def gate_decide(request: HttpRequest, pk: int) -> HttpResponse:
                     % {"phase": f"{initiative.phase}. {initiative.get_phase_display()}"},
                 )
         else:
-            initiative.return_at_gate(request.user, rationale)
+            initiative.return_at_gate(request.user, rationale, at_phase=at_phase)
             messages.success(request, _("Returned to the team with your reason."))
     except GateError as error:
         messages.error(request, str(error))
@@ -231,7 +231,10 @@ def move_back(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             initiative.move_back(
-                request.user, form.cleaned_data["to_phase"], form.cleaned_data["reason"]
+                request.user,
+                form.cleaned_data["to_phase"],
+                form.cleaned_data["reason"],
+                at_phase=form.cleaned_data["phase"],
             )
             messages.success(request, _("The initiative moved back."))
         except GateError as error:
@@ -245,10 +248,12 @@ def move_back(request: HttpRequest, pk: int) -> HttpResponse:
 
 def stop(request: HttpRequest, pk: int) -> HttpResponse:
     initiative = Initiative.objects.get_for(request.user, pk, Action.DECIDE)
-    form = StopForm(request.POST or None)
+    form = StopForm(request.POST or None, initiative=initiative)
     if request.method == "POST" and form.is_valid():
         try:
-            initiative.stop(request.user, form.cleaned_data["rationale"])
+            initiative.stop(
+                request.user, form.cleaned_data["rationale"], at_phase=form.cleaned_data["phase"]
+            )
             messages.success(request, _("The initiative is stopped. The decision is recorded."))
             return redirect(initiative)
         except GateError as error:
