@@ -15,7 +15,7 @@ from metrics.models import Direction
 from renewal import policy
 from renewal.audit import AuditedModel, AuditedQuerySet
 from renewal.policy import Action
-from renewal.validators import no_line_breaks
+from renewal.validators import no_line_breaks, plausible_date
 
 
 class TransitionError(Exception):
@@ -41,8 +41,8 @@ class FundingCall(models.Model):
     )
     name = models.CharField(_("name"), max_length=200, validators=[no_line_breaks])
     description = models.TextField(_("description"), blank=True)
-    opens_on = models.DateField(_("opens on"))
-    closes_on = models.DateField(_("closes on"))
+    opens_on = models.DateField(_("opens on"), validators=[plausible_date])
+    closes_on = models.DateField(_("closes on"), validators=[plausible_date])
     budget = models.DecimalField(
         _("budget (EUR)"), max_digits=14, decimal_places=2, null=True, blank=True
     )
@@ -117,8 +117,8 @@ class FundingApplication(AuditedModel):
     amount_requested = models.DecimalField(
         _("amount requested (EUR)"), max_digits=14, decimal_places=2
     )
-    period_start = models.DateField(_("funding period starts"))
-    period_end = models.DateField(_("funding period ends"))
+    period_start = models.DateField(_("funding period starts"), validators=[plausible_date])
+    period_end = models.DateField(_("funding period ends"), validators=[plausible_date])
     summary = models.TextField(
         _("what the funding is for"),
         blank=True,
@@ -359,8 +359,8 @@ class Commitment(FrozenModel):
     amount_requested = models.DecimalField(
         _("amount requested (EUR)"), max_digits=14, decimal_places=2
     )
-    period_start = models.DateField(_("funding period starts"))
-    period_end = models.DateField(_("funding period ends"))
+    period_start = models.DateField(_("funding period starts"), validators=[plausible_date])
+    period_end = models.DateField(_("funding period ends"), validators=[plausible_date])
 
     audit_initiative_path = "application__initiative_id"
 
@@ -430,11 +430,11 @@ class CommittedKPI(FrozenModel):
     baseline_value = models.DecimalField(
         _("baseline value"), max_digits=16, decimal_places=4, null=True
     )
-    baseline_date = models.DateField(_("baseline date"), null=True)
+    baseline_date = models.DateField(_("baseline date"), null=True, validators=[plausible_date])
     target_value = models.DecimalField(
         _("target value"), max_digits=16, decimal_places=4, null=True
     )
-    target_date = models.DateField(_("target date"), null=True)
+    target_date = models.DateField(_("target date"), null=True, validators=[plausible_date])
 
     audit_initiative_path = "commitment__application__initiative_id"
 
@@ -465,7 +465,9 @@ class CommittedBenefit(FrozenModel):
     is_disbenefit = models.BooleanField(_("dis-benefit"), default=False)
     quantity = models.DecimalField(_("quantity"), max_digits=14, decimal_places=2, null=True)
     unit = models.CharField(_("unit"), max_length=16, choices=BenefitUnit)
-    expected_date = models.DateField(_("expected realisation date"), null=True)
+    expected_date = models.DateField(
+        _("expected realisation date"), null=True, validators=[plausible_date]
+    )
 
     audit_initiative_path = "commitment__application__initiative_id"
 

@@ -29,11 +29,12 @@ from django.utils.translation import gettext_lazy as _
 
 from metrics.models import KPI, Measurement, refresh_kpi_statuses
 from organisations.models import User
+from renewal import validators
 from renewal.audit import acting_as
 from renewal.formatting import number
 from renewal.forms import NumberField
 
-EARLIEST_DATE = date(1900, 1, 1)
+EARLIEST_DATE = validators.EARLIEST_DATE
 RECENT_FOR_PLAUSIBILITY = 12
 WRITE_BATCH = 1000
 

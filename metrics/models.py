@@ -10,7 +10,7 @@ from metrics.status import Cadence, Direction, Status, planned_value, status_fro
 from renewal import policy
 from renewal.audit import AuditedModel, AuditedQuerySet
 from renewal.policy import Action
-from renewal.validators import no_line_breaks
+from renewal.validators import no_line_breaks, plausible_date
 
 
 class ValueArea(models.TextChoices):
@@ -68,14 +68,18 @@ class KPI(AuditedModel):
     baseline_value = models.DecimalField(
         _("baseline value"), max_digits=16, decimal_places=4, null=True, blank=True
     )
-    baseline_date = models.DateField(_("baseline date"), null=True, blank=True)
+    baseline_date = models.DateField(
+        _("baseline date"), null=True, blank=True, validators=[plausible_date]
+    )
     baseline_source = models.CharField(
         _("baseline source"), max_length=300, blank=True, validators=[no_line_breaks]
     )
     target_value = models.DecimalField(
         _("target value"), max_digits=16, decimal_places=4, null=True, blank=True
     )
-    target_date = models.DateField(_("target date"), null=True, blank=True)
+    target_date = models.DateField(
+        _("target date"), null=True, blank=True, validators=[plausible_date]
+    )
     cadence = models.CharField(
         _("measurement cadence"), max_length=10, choices=Cadence, default=Cadence.MONTHLY
     )
@@ -160,7 +164,7 @@ class Measurement(AuditedModel):
     kpi = models.ForeignKey(
         KPI, verbose_name=_("KPI"), on_delete=models.CASCADE, related_name="measurements"
     )
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[plausible_date])
     value = models.DecimalField(_("value"), max_digits=16, decimal_places=4)
     note = models.CharField(_("note"), max_length=500, blank=True)
     entered_by = models.ForeignKey(
@@ -197,7 +201,7 @@ class Milestone(AuditedModel):
     kpi = models.ForeignKey(
         KPI, verbose_name=_("KPI"), on_delete=models.CASCADE, related_name="milestones"
     )
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[plausible_date])
     value = models.DecimalField(_("value"), max_digits=16, decimal_places=4)
 
     audit_initiative_path = "kpi__initiative_id"

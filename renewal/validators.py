@@ -1,7 +1,9 @@
 """Validators shared by the models of every app above the project core."""
 
 import re
+from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
@@ -23,3 +25,25 @@ class NoLineBreaksValidator(RegexValidator):
 
 
 no_line_breaks = NoLineBreaksValidator()
+
+
+# The years a date in Renewal can fall in: earlier is a typing error (0025 for 2025), later too.
+EARLIEST_DATE, LATEST_DATE = date(1900, 1, 1), date(2100, 12, 31)
+
+
+@deconstructible
+class PlausibleDateValidator:
+    """Refuse a date before 1900 or after 2100, which no plan, review or measurement has."""
+
+    message = _("Check the year: a date is between 1900 and 2100.")
+    code = "implausible_date"
+
+    def __call__(self, value: date | None) -> None:
+        if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
+            raise ValidationError(self.message, code=self.code)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PlausibleDateValidator)
+
+
+plausible_date = PlausibleDateValidator()

@@ -13,7 +13,9 @@ from pypdf import PdfReader
 from pytest_django.asserts import assertContains
 
 from api.models import APIToken
+from funding.forms import ApplicationForm
 from metrics.charts import kpi_figure
+from metrics.imports import check_rows
 from metrics.models import KPI, Measurement
 from renewal.svg import bar_chart, line_chart, scatter_chart
 from renewal.validators import no_line_breaks
@@ -172,3 +174,43 @@ def test_an_organisation_name_with_hyphens_or_quotes_prints_as_it_is_in_the_head
     assert response.status_code == 200
     header = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
     assert f"Renewal · {name}" in " ".join(header.split())
+
+
+# Dates before 1900 or far ahead ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("when", ["0001-01-01", "1899-12-31", "2101-01-01", "9999-12-31"])
+def test_a_kpi_target_date_before_1900_or_far_ahead_is_refused(member_client, kpi, form_data, when):
+    edit_url = reverse("metrics:kpi_edit", args=[kpi.pk])
+    form = member_client.get(edit_url).context["form"]
+
+    response = member_client.post(edit_url, form_data(form, target_date=when))
+
+    errors = response.context["form"].errors["target_date"]
+    assert errors[0] == "Check the year: a date is between 1900 and 2100."
+    assert KPI.objects.get(pk=kpi.pk).target_date == kpi.target_date
+
+
+def test_a_funding_period_in_year_one_is_refused(call):
+    form = ApplicationForm(
+        data={
+            "call": call.pk,
+            "amount_requested": "1000",
+            "period_start": "0001-01-01",
+            "period_end": "9999-12-31",
+        }
+    )
+
+    assert not form.is_valid()
+    assert "Check the year" in form.errors["period_start"][0]
+    assert "Check the year" in form.errors["period_end"][0]
+
+
+# The import's KPI column -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("ref", ["²", "١٢", "１２"])
+def test_a_kpi_column_with_digits_of_other_scripts_names_an_unknown_kpi(member, initiative, ref):
+    rows = check_rows(member, initiative, [["kpi", "date", "value"], [ref, "1.1.2025", "1"]])
+
+    assert rows[0]["errors"][0] == ["unknown_kpi", {"kpi": ref}]
