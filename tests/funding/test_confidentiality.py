@@ -143,13 +143,15 @@ def test_officer_cannot_open_another_funders_application_or_its_pdf(officer_clie
         assert officer_client.get(pdf).status_code == 404
 
 
-def test_officer_sees_only_their_funders_applications_on_the_initiatives_funding_page(
+def test_officer_sees_only_their_funders_applications_on_the_initiative_and_funding_pages(
     officer_client, initiative, applications
 ):
-    text = officer_client.get(reverse("funding:initiative", args=[initiative.pk])).content.decode()
+    page = officer_client.get(initiative.get_absolute_url())
+    funding = officer_client.get(reverse("funding:initiative", args=[initiative.pk]))
 
-    assert "Sitra renewal call" in text
-    _sees_no_other_funder(text)
+    assert page.status_code == 200
+    assert "Sitra renewal call" in funding.content.decode()
+    _sees_no_other_funder(page.content.decode() + funding.content.decode())
 
 
 def test_officers_portfolio_export_filtered_by_grant_ignores_another_funders_grant(
