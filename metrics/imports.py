@@ -195,6 +195,11 @@ def _shown(value) -> str:
     return str(value)[:100]
 
 
+def _is_id(ref: object) -> bool:
+    # ASCII digits only: "²" and "١٢" are digits to str.isdigit() but not to int().
+    return isinstance(ref, str) and ref.isascii() and ref.isdigit()
+
+
 @dataclass
 class KPIResolver:
     """Finds the KPI a row means: by id among those the user can see, else by name in the
@@ -207,7 +212,7 @@ class KPIResolver:
 
     @classmethod
     def load(cls, user, initiative, refs: Iterable) -> "KPIResolver":
-        ids = {int(r) for r in refs if isinstance(r, int) or (isinstance(r, str) and r.isdigit())}
+        ids = {int(r) for r in refs if isinstance(r, int) or _is_id(r)}
         ids = {i for i in ids if 0 < i < 2**63}
         visible = KPI.objects.visible_to(user).select_related("initiative__organisation")
         by_id = {}
@@ -225,7 +230,7 @@ class KPIResolver:
     def find(self, ref, name) -> KPI | None:
         if isinstance(ref, float) and ref.is_integer():
             ref = int(ref)
-        if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
+        if isinstance(ref, int) or _is_id(ref):
             kpi = self.by_id.get(int(ref))
             if kpi is not None or not name:
                 return kpi
