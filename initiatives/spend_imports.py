@@ -7,12 +7,14 @@ the checked rows, signed, to the confirmation, which stores them in one transact
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any, TypedDict
 
 from django import forms
 from django.core import signing
+from django.core.files import File
 from django.utils.translation import gettext_lazy as _
 
-from initiatives.models import MonthlySpend
+from initiatives.models import Initiative, MonthlySpend
 from initiatives.spend import SpendItem, spend_item
 from metrics.imports import FILE_ERRORS, ImportFileError, read_table
 from renewal.exports import unneutralise
@@ -45,14 +47,24 @@ FILE_PROBLEMS = {
 }
 
 
+class FileRow(TypedDict):
+    """One row of an uploaded file: its line number and its cells by column name."""
+
+    line: int
+    values: dict[str, Any]
+
+
 class SpendImportForm(forms.Form):
+    columns: dict[str, int]
+    rows: list[FileRow]
+
     file = forms.FileField(
         label=_("File (CSV or XLSX)"),
         help_text=_("Columns: month, amount_eur, person_months (optional), note (optional)."),
     )
 
-    def clean_file(self):
-        uploaded = self.cleaned_data["file"]
+    def clean_file(self) -> File:
+        uploaded: File = self.cleaned_data["file"]  # an UploadedFile; its size is always known
         try:
             if uploaded.size > MAX_BYTES:
                 raise ImportFileError("too_large")
@@ -70,22 +82,22 @@ class SpendImportForm(forms.Form):
         self.rows = [self._row(line, row) for line, row in enumerate(table[1:], start=2)]
         return uploaded
 
-    def _row(self, line, row) -> dict:
-        values = {}
+    def _row(self, line: int, row: list[Any]) -> FileRow:
+        values: dict[str, Any] = {}
         for name, index in self.columns.items():
             value = row[index] if index < len(row) else ""
             # Our exports quote text a spreadsheet would run as a formula; read it as typed.
             values[name] = unneutralise(value.strip()) if isinstance(value, str) else value
-        return {"line": line, "values": values}
+        return FileRow(line=line, values=values)
 
 
-def _filled(cell) -> bool:
+def _filled(cell: object) -> bool:
     return cell is not None and not (isinstance(cell, str) and not cell.strip())
 
 
-def _columns(header: list) -> dict[str, int]:
+def _columns(header: list[Any]) -> dict[str, int]:
     names = [str(cell).strip().lstrip("\ufeff").lower() for cell in header]
-    found = {}
+    found: dict[str, int] = {}
     for column, aliases in COLUMNS.items():
         index = next((i for i, name in enumerate(names) if name in aliases), None)
         if index is not None:
@@ -98,7 +110,7 @@ def _columns(header: list) -> dict[str, int]:
 @dataclass
 class PreviewRow:
     line: int
-    shown: dict
+    shown: dict[str, str]
     item: SpendItem | None
     errors: list[str] = field(default_factory=list)
     replaces: Decimal | None = None
@@ -121,14 +133,14 @@ class Preview:
         return [r.item for r in self.rows if r.item is not None]
 
 
-def check_spend_rows(initiative, rows: list[dict], today: date) -> Preview:
+def check_spend_rows(initiative: Initiative, rows: list[FileRow], today: date) -> Preview:
     """Every row checked by the spend rules, a month twice in the file refused, a month already
     stored marked with the stored amount. Nothing is written."""
     stored = dict(
         MonthlySpend.objects.filter(initiative=initiative).values_list("month", "amount_eur")
     )
     seen: dict[date, int] = {}
-    checked = []
+    checked: list[PreviewRow] = []
     for row in rows:
         item, errors = spend_item(row["values"], today)
         messages = [e.message for e in errors.values()]
@@ -145,17 +157,17 @@ def check_spend_rows(initiative, rows: list[dict], today: date) -> Preview:
     return Preview(checked)
 
 
-def _shown(value) -> str:
+def _shown(value: object) -> str:
     if isinstance(value, date):
         return value.isoformat()[:10]
     return str(value)[:100]
 
 
-def _salt(initiative) -> str:
+def _salt(initiative: Initiative) -> str:
     return f"initiatives.spend_import.{initiative.pk}"
 
 
-def payload_for(initiative, preview: Preview) -> str | None:
+def payload_for(initiative: Initiative, preview: Preview) -> str | None:
     """The accepted rows, signed for this initiative, when the whole file can be imported."""
     if preview.rejected or not preview.items:
         return None
@@ -171,12 +183,12 @@ def payload_for(initiative, preview: Preview) -> str | None:
     return signing.dumps(rows, salt=_salt(initiative), compress=True)
 
 
-def import_rows_from_payload(initiative, payload: str, today: date) -> list[SpendItem]:
+def import_rows_from_payload(initiative: Initiative, payload: str, today: date) -> list[SpendItem]:
     """The rows of a signed preview, checked by the rules again (a month may have become the
     past or the rules stricter since). Raises BadSignature for a forged or stale preview and
     SpendError when a row no longer passes."""
     rows = signing.loads(payload, salt=_salt(initiative), max_age=PREVIEW_MAX_AGE)
-    items = []
+    items: list[SpendItem] = []
     for month, amount, person_months, note in rows:
         raw = {
             "month": date.fromisoformat(month),
@@ -185,7 +197,7 @@ def import_rows_from_payload(initiative, payload: str, today: date) -> list[Spen
             "note": note,
         }
         item, errors = spend_item(raw, today)
-        if errors:
+        if item is None:
             raise next(iter(errors.values()))
         items.append(item)
     return items
