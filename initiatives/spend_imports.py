@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from initiatives.models import Initiative, MonthlySpend
 from initiatives.spend import SpendItem, spend_item
-from metrics.imports import FILE_ERRORS, ImportFileError, read_table
+from metrics.imports import FILE_ERRORS, ImportFileError, read_table, spreadsheet_aliases
 from renewal.exports import unneutralise
 
 MAX_ROWS = 1200  # a hundred years of months
@@ -68,7 +68,9 @@ class SpendImportForm(forms.Form):
         try:
             if uploaded.size > MAX_BYTES:
                 raise ImportFileError("too_large")
-            table = [row for row in read_table(uploaded.read()) if any(_filled(c) for c in row)]
+            data = uploaded.read()
+            rows = read_table(data, spreadsheet_aliases(COLUMNS), row_cap=MAX_ROWS)
+            table = [row for row in rows if any(_filled(c) for c in row)]
             if not table:
                 raise ImportFileError("empty")
             self.columns = _columns(table[0])

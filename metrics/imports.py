@@ -9,15 +9,18 @@ a KPI has at most one measurement per date.
 
 import csv
 import io
+import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from openpyxl import load_workbook
 
 from metrics.measurements import (
     PROBLEMS,
@@ -73,6 +76,14 @@ FILE_ERRORS = {
         "Download the template to see the layout."
     ),
     "too_many_rows": _("The file has more than %(max)s rows. Split it into smaller files."),
+    "too_large": _("The file is larger than %(max)s MB. Split it into smaller files."),
+    "too_large_unpacked": _(
+        "The file unpacks to more than %(max)s MB. Split it into smaller files."
+    ),
+    "zip_ratio": _(
+        "The file is compressed far more than a spreadsheet ever is, so it was refused. "
+        "Save it again from your spreadsheet program, or as CSV."
+    ),
     "no_permission": _("You may no longer record measurements for this initiative."),
     "changed": _(
         "Measurements were added by someone else since the preview. The rows have been checked "
@@ -101,13 +112,51 @@ def describe(code: str, params: dict | None = None, table=REASONS) -> str:
 
 
 # Reading files ---------------------------------------------------------------------------------
+#
+# One reader for every import (measurements here, spend in initiatives.spend_imports): an upload
+# must not be able to take a web or Celery worker down. Before openpyxl sees an XLSX, every zip
+# member's declared size, the total and the compression ratio are checked (Python's zipfile stops
+# a member at its declared size, so a member cannot lie its way past the check); the sheet is read
+# in read-only mode with its declared dimension ignored, row by row, only as wide as the header,
+# and reading stops at the row cap.
+
+DEFAULT_MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
+DEFAULT_MAX_ZIP_RATIO = 100
+DEFAULT_MAX_COLUMNS = 50
+MAX_ZIP_MEMBERS = 500
+# Members this small may compress as well as they like (a sheet of empty styles does).
+RATIO_FLOOR_BYTES = 1024 * 1024
 
 
-def read_table(data: bytes) -> list[list]:
-    """The rows of a CSV or XLSX file as lists of cells (str, or date/number from XLSX)."""
+def _limit(name: str, default: int) -> int:
+    return int(getattr(settings, name, default))
+
+
+def max_rows() -> int:
+    return _limit("IMPORT_MAX_ROWS", MAX_ROWS)
+
+
+def read_table(
+    data: bytes, aliases: Iterable[str] | None = None, row_cap: int | None = None
+) -> list[list]:
+    """The rows of a CSV or XLSX file as lists of cells (str, or date/number from XLSX).
+
+    Rows are as wide as the header (the first row with a value) and no wider; with `aliases` (the
+    header names the import understands, lower-cased), cells of other columns are left blank.
+    Refuses (ImportFileError) a file larger than IMPORT_MAX_UNCOMPRESSED_BYTES, a zip that would
+    unpack beyond it or compresses more than IMPORT_MAX_ZIP_RATIO, and more than IMPORT_MAX_ROWS
+    data rows.
+    """
+    max_bytes = _limit("IMPORT_MAX_UNCOMPRESSED_BYTES", DEFAULT_MAX_UNCOMPRESSED_BYTES)
+    if len(data) > max_bytes:
+        raise ImportFileError("too_large", max=_megabytes(max_bytes))
+    wanted = {a.lower() for a in aliases} if aliases is not None else None
+    shaper = _Shaper(wanted, row_cap or max_rows())
     if data[:4] == b"PK\x03\x04":
-        return _read_xlsx(data)
-    return _read_csv(data)
+        _read_xlsx(data, shaper)
+    else:
+        _read_csv(data, shaper)
+    return shaper.rows
 
 
 def _decode(data: bytes) -> str:
@@ -120,44 +169,107 @@ def _decode(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def _read_csv(data: bytes) -> list[list]:
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.0f}"
+
+
+def _header_name(cell) -> str:
+    return str(cell).strip().lstrip("\ufeff").lower()
+
+
+class _Shaper:
+    """Cuts rows to the header's width (blanking columns the import does not read) and counts
+    them against the row cap."""
+
+    def __init__(self, wanted: set[str] | None, limit: int):
+        self.wanted, self.keep, self.width, self.rows = wanted, None, None, []
+        self.limit = limit
+
+    def add(self, row) -> None:
+        # Blank rows count too: a million of them is no cheaper to hold than a million rows.
+        if len(self.rows) > self.limit:
+            raise ImportFileError("too_many_rows", max=self.limit)
+        if self.width is None:
+            if not any(not _blank(c) for c in row):
+                self.rows.append([])
+                return
+            cells = ["" if c is None else c for c in row][:DEFAULT_MAX_COLUMNS]
+            while cells and _blank(cells[-1]):
+                cells.pop()
+            self.width = len(cells)
+            if self.wanted is not None:
+                self.keep = {i for i, c in enumerate(cells) if _header_name(c) in self.wanted}
+            self.rows.append(cells)
+            return
+        cells = []
+        for index, cell in enumerate(row[: self.width]):
+            if cell is None or (self.keep is not None and index not in self.keep):
+                cells.append("")
+            else:
+                cells.append(cell)
+        self.rows.append(cells)
+
+
+def _read_csv(data: bytes, shaper: _Shaper) -> None:
     if b"\x00" in data[:4096] and data[:2] not in (b"\xff\xfe", b"\xfe\xff"):
         raise ImportFileError("unreadable")
     text = _decode(data).replace("\x00", "")
     first_line = next((line for line in text.splitlines() if line.strip()), "")
     # Finnish and Swedish Excel separate with semicolons because the comma is the decimal mark.
     delimiter = max(";,\t", key=first_line.count) if first_line else ","
-    rows = []
     try:
         for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-            rows.append(row)
-            if len(rows) > MAX_ROWS + 1:
-                raise ImportFileError("too_many_rows", max=MAX_ROWS)
+            shaper.add(row)
     except csv.Error as exc:
         raise ImportFileError("unreadable") from exc
-    return rows
 
 
-def _read_xlsx(data: bytes) -> list[list]:
-    from openpyxl import load_workbook
+def check_zip(data: bytes) -> None:
+    """Refuse a zip whose members would unpack too large or compress suspiciously well, before
+    anything decompresses them."""
+    max_bytes = _limit("IMPORT_MAX_UNCOMPRESSED_BYTES", DEFAULT_MAX_UNCOMPRESSED_BYTES)
+    max_ratio = _limit("IMPORT_MAX_ZIP_RATIO", DEFAULT_MAX_ZIP_RATIO)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise ImportFileError("unreadable") from exc
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise ImportFileError("unreadable")
+    total = 0
+    for member in members:
+        total += member.file_size
+        if member.file_size > max_bytes or total > max_bytes:
+            raise ImportFileError("too_large_unpacked", max=_megabytes(max_bytes))
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > RATIO_FLOOR_BYTES and ratio > max_ratio:
+            raise ImportFileError("zip_ratio")
 
+
+def _read_xlsx(data: bytes, shaper: _Shaper) -> None:
+    check_zip(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # a broken zip, a macro workbook, an old .xls renamed...
         raise ImportFileError("unreadable") from exc
     try:
-        rows = []
-        for row in workbook.worksheets[0].iter_rows(values_only=True):
-            rows.append(["" if cell is None else cell for cell in row])
-            if len(rows) > MAX_ROWS + 1:
-                raise ImportFileError("too_many_rows", max=MAX_ROWS)
-        return rows
+        sheet = workbook.worksheets[0]
+        # The declared dimension (A1:XFD1048576) is the file's claim, not a fact: forget it, so
+        # openpyxl neither pads rows to it nor invents the rows it claims.
+        sheet.reset_dimensions()
+        for row in sheet.iter_rows(max_col=DEFAULT_MAX_COLUMNS, values_only=True):
+            shaper.add(row)
     except ImportFileError:
         raise
     except Exception as exc:
         raise ImportFileError("unreadable") from exc
     finally:
         workbook.close()
+
+
+def spreadsheet_aliases(columns: dict[str, tuple]) -> set[str]:
+    """Every header name an import understands: the reader keeps only these columns."""
+    return {alias for aliases in columns.values() for alias in aliases}
 
 
 def _columns(header: list) -> dict[str, int]:
@@ -395,7 +507,7 @@ def import_check(imp: MeasurementImport) -> None:
         return
     try:
         initiatives().get_for(imp.user, imp.initiative_id, Action.EDIT)
-        table = read_table(bytes(imp.data or b""))
+        table = read_table(bytes(imp.data or b""), spreadsheet_aliases(COLUMNS))
 
         def progress(done, total):
             MeasurementImport.objects.filter(pk=imp.pk).update(

@@ -184,6 +184,11 @@ HOURS_PER_FTE_YEAR = env_int("HOURS_PER_FTE_YEAR", 1600)
 # target, milestones, recent values) beyond it is implausible: the form asks to confirm it.
 MEASUREMENT_PLAUSIBLE_SPAN = env_float("MEASUREMENT_PLAUSIBLE_SPAN", 2.0)
 
+# Uploaded CSV/XLSX files (metrics/imports.py read_table): refused beyond these.
+IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_BYTES", 50 * 1024 * 1024)
+IMPORT_MAX_ZIP_RATIO = env_int("IMPORT_MAX_ZIP_RATIO", 100)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 100_000)
+
 # The paradox radar's thresholds (initiatives/signals.py; README "The paradox radar").
 RADAR_SPEND_MONTHS = env_int("RADAR_SPEND_MONTHS", 3)
 RADAR_REMEASURE_MONTHS = env_int("RADAR_REMEASURE_MONTHS", 3)
