@@ -14,6 +14,7 @@ from pytest_django.asserts import assertContains
 
 from api.models import APIToken
 from funding.forms import ApplicationForm
+from initiatives.phase_forms import BenefitForm
 from metrics.charts import kpi_figure
 from metrics.imports import check_rows
 from metrics.models import KPI, Measurement
@@ -214,3 +215,13 @@ def test_a_kpi_column_with_digits_of_other_scripts_names_an_unknown_kpi(member, 
     rows = check_rows(member, initiative, [["kpi", "date", "value"], [ref, "1.1.2025", "1"]])
 
     assert rows[0]["errors"][0] == ["unknown_kpi", {"kpi": ref}]
+
+
+def test_a_benefit_expected_in_year_one_is_refused_next_to_the_field(initiative):
+    form = BenefitForm(
+        data={"description": "Faster permits", "kind": "time", "expected_date": "0001-01-01"},
+        initiative=initiative,
+    )
+
+    assert not form.is_valid()
+    assert form.errors["expected_date"] == ["Check the year: a date is between 1900 and 2100."]

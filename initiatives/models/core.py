@@ -11,7 +11,7 @@ from organisations.models import Membership, User
 from renewal import policy
 from renewal.audit import AuditedModel, AuditedQuerySet
 from renewal.policy import Action
-from renewal.validators import no_line_breaks
+from renewal.validators import no_line_breaks, plausible_date
 
 
 class Phase(models.IntegerChoices):
@@ -130,8 +130,12 @@ class Initiative(AuditedModel):
     )
     phase = models.PositiveSmallIntegerField(_("phase"), choices=Phase, default=Phase.GOALS)
     state = models.CharField(_("state"), max_length=12, choices=State, default=State.ACTIVE)
-    start_date = models.DateField(_("start date"), null=True, blank=True)
-    end_date = models.DateField(_("planned end date"), null=True, blank=True)
+    start_date = models.DateField(
+        _("start date"), null=True, blank=True, validators=[plausible_date]
+    )
+    end_date = models.DateField(
+        _("planned end date"), null=True, blank=True, validators=[plausible_date]
+    )
     investment_budget = models.DecimalField(
         _("investment budget (EUR)"),
         max_digits=14,

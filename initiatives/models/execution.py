@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from renewal.audit import AuditedModel
-from renewal.validators import no_line_breaks
+from renewal.validators import no_line_breaks, plausible_date
 
 
 class ReviewDecision(models.TextChoices):
@@ -32,7 +32,7 @@ class Review(AuditedModel):
         on_delete=models.CASCADE,
         related_name="reviews",
     )
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[plausible_date])
     kind = models.CharField(_("kind"), max_length=8, choices=Kind)
     participants = models.TextField(_("participants"))
     decision = models.CharField(_("decision"), max_length=10, choices=ReviewDecision)
@@ -66,7 +66,7 @@ class ReviewKPISnapshot(models.Model):
     kpi_name = models.CharField(_("KPI"), max_length=200, validators=[no_line_breaks])
     unit = models.CharField(_("unit"), max_length=40, validators=[no_line_breaks])
     value = models.DecimalField(_("value"), max_digits=16, decimal_places=4, null=True)
-    measured_on = models.DateField(_("measured on"), null=True)
+    measured_on = models.DateField(_("measured on"), null=True, validators=[plausible_date])
     planned = models.DecimalField(_("planned"), max_digits=16, decimal_places=4, null=True)
     target_value = models.DecimalField(_("target"), max_digits=16, decimal_places=4, null=True)
     status = models.CharField(_("status"), max_length=12)
@@ -95,7 +95,7 @@ class ReviewAction(AuditedModel):
         on_delete=models.SET_NULL,
         related_name="review_actions",
     )
-    due_date = models.DateField(_("due date"))
+    due_date = models.DateField(_("due date"), validators=[plausible_date])
     done = models.BooleanField(_("done"), default=False)
 
     audit_initiative_path = "review__initiative_id"

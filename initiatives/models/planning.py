@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from initiatives.models.prerequisites import PhaseItem
 from renewal.audit import AuditedModel
 from renewal.formatting import number
-from renewal.validators import no_line_breaks
+from renewal.validators import no_line_breaks, plausible_date
 
 NON_NEGATIVE = [MinValueValidator(0)]
 
@@ -32,7 +32,9 @@ class ValueStreamVersion(PhaseItem):
         REMEASURE = "remeasure", _("Re-measurement")
 
     kind = models.CharField(_("kind"), max_length=12, choices=Kind)
-    measured_on = models.DateField(_("measured on"), null=True, blank=True)
+    measured_on = models.DateField(
+        _("measured on"), null=True, blank=True, validators=[plausible_date]
+    )
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     # Re-measuring the real process makes sense once changes are in use: from phase 4 on.
@@ -266,7 +268,9 @@ class Benefit(PhaseItem):
     kpis = models.ManyToManyField(
         "metrics.KPI", verbose_name=_("linked KPIs"), blank=True, related_name="benefits"
     )
-    expected_date = models.DateField(_("expected realisation date"), null=True, blank=True)
+    expected_date = models.DateField(
+        _("expected realisation date"), null=True, blank=True, validators=[plausible_date]
+    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("benefit owner"),
@@ -287,6 +291,7 @@ class Benefit(PhaseItem):
         null=True,
         blank=True,
         help_text=_("The date the benefit began to show, even partly."),
+        validators=[plausible_date],
     )
 
     class Meta:
@@ -384,12 +389,13 @@ class Reallocation(PhaseItem):
         _("higher-value work it moves to"), max_length=300, validators=[no_line_breaks]
     )
     unit = models.CharField(_("unit"), max_length=200, validators=[no_line_breaks])
-    from_date = models.DateField(_("from"))
+    from_date = models.DateField(_("from"), validators=[plausible_date])
     confirmed_on = models.DateField(
         _("move confirmed on"),
         null=True,
         blank=True,
         help_text=_("Set when the freed people really work on the planned task."),
+        validators=[plausible_date],
     )
 
     class Meta:
@@ -470,7 +476,7 @@ class RealisedBenefit(AuditedModel):
     benefit = models.ForeignKey(
         Benefit, verbose_name=_("benefit"), on_delete=models.CASCADE, related_name="realisations"
     )
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[plausible_date])
     amount = models.DecimalField(
         _("amount (in the benefit's unit)"), max_digits=14, decimal_places=2
     )

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from renewal.audit import AuditedModel
-from renewal.validators import no_line_breaks
+from renewal.validators import no_line_breaks, plausible_date
 
 
 class PhaseItem(AuditedModel):
@@ -77,7 +77,7 @@ class Competence(PhaseItem):
     name = models.CharField(_("competence needed"), max_length=200, validators=[no_line_breaks])
     available = models.CharField(_("availability"), max_length=8, choices=Availability)
     gap_plan = models.TextField(_("plan to close the gap"), blank=True)
-    due_date = models.DateField(_("due date"), null=True, blank=True)
+    due_date = models.DateField(_("due date"), null=True, blank=True, validators=[plausible_date])
 
     class Meta:
         verbose_name = _("competence")

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from renewal.audit import AuditedModel
+from renewal.validators import plausible_date
 
 NON_NEGATIVE = [MinValueValidator(Decimal(0))]
 
@@ -61,7 +62,7 @@ class MonthlySpend(AuditedModel):
         on_delete=models.CASCADE,
         related_name="monthly_spend",
     )
-    month = models.DateField(_("month"))
+    month = models.DateField(_("month"), validators=[plausible_date])
     amount_eur = models.DecimalField(
         _("spent (EUR)"), max_digits=14, decimal_places=2, validators=NON_NEGATIVE
     )
