@@ -110,6 +110,15 @@ class ReminderKind:
         sweep checks that for every kind."""
         return False
 
+    def period_key(self, period: str) -> tuple:
+        """Orders this kind's periods, oldest first, for "a newer reminder supersedes it".
+
+        Periods are ISO dates or months (which sort as text), optionally followed by `+N`, an
+        episode counted as a number (`2026-10-01+10` after `2026-10-01+9`).
+        """
+        head, _, tail = period.partition("+")
+        return (head, int(tail) if tail.isdigit() else -1)
+
 
 class ReviewReminder(ReminderKind):
     """Before each weekly (or monthly) review: to the initiative's owner and team."""
@@ -508,6 +517,11 @@ class FundingCommitment(ReminderKind):
 
     code = Kind.FUNDING_COMMITMENT
     REPEAT_DAYS = 30
+
+    def period_key(self, period):
+        """`upcoming` comes before every `overdue+N` episode."""
+        head, _, tail = period.partition("+")
+        return (head == "overdue", int(tail) if tail.isdigit() else -1)
 
     def due(self, now, people):
         lead = settings.REMINDERS_COMMITMENT_LEAD_DAYS

@@ -8,8 +8,12 @@ Exactly once, by construction:
   sending, checked on the attempt count too) and sends only when it changed one row. The row is
   marked sent right after the SMTP server accepts the message. A claim older than STALE_CLAIM (a
   worker killed mid-send) is claimed again by a later sweep; the stable Message-ID lets mail
-  systems recognise the rare duplicate that can cause.
-* Too late: an e-mail still unsent when a newer reminder of the same subject exists, or when its
+  systems recognise the rare duplicate that can cause. Claims are stamped and judged by the real
+  clock, never by the sweep's `now`: a sweep replaying a past moment (`--now`) must not make a
+  live sweep's claim look stale, nor its own claim look stale to a live sweep.
+* Too late: an e-mail still unsent when a newer reminder of the same subject exists (newer by
+  period, as the kind orders its periods, never by row id: a replayed past month is not newer), or
+  when its
   kind says it no longer helps (the review day has passed, the digest's month is over), is not
   sent at all but marked outdated; the in-app notification stays.
 * Failures: a failed e-mail waits RETRY_BASE × 2^(attempts−1) before the next sweep tries again,
@@ -29,7 +33,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core import mail
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Q
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -160,12 +164,13 @@ def reminder_record(reminder: Due, now: datetime, *, email: bool) -> bool:
 
 
 def _deliverable(now: datetime):
+    """Due at the sweep's `now`, or a claim gone stale by the real clock."""
     return Notification.objects.filter(
         Q(
             email_status__in=[EmailStatus.PENDING, EmailStatus.FAILED],
             email_next_attempt_at__lte=now,
         )
-        | Q(email_status=EmailStatus.SENDING, email_claimed_at__lt=now - STALE_CLAIM)
+        | Q(email_status=EmailStatus.SENDING, email_claimed_at__lt=timezone.now() - STALE_CLAIM)
     )
 
 
@@ -196,7 +201,9 @@ def emails_outdated(candidates, now: datetime) -> set[int]:
     """Mark the candidates whose e-mail would come too late, and return their ids.
 
     Superseded: a newer reminder for the same person, kind and subject exists (the digest of a
-    later month, a later review, the next overdue episode). Or the kind says so.
+    later month, a later review, the next overdue episode), newer by its period as the kind
+    orders them (`period_key`), not by row id: a sweep replaying November creates November's
+    row after December's, and December's must still go out. Or the kind says so.
     """
     if not candidates:
         return set()
@@ -206,15 +213,19 @@ def emails_outdated(candidates, now: datetime) -> set[int]:
             kind__in={n.kind for n in candidates},
             subject__in={n.subject for n in candidates},
         )
-        .values("recipient_id", "kind", "subject")
-        .annotate(newest=Max("pk"))
-        .values_list("recipient_id", "kind", "subject", "newest")
+        .values_list("recipient_id", "kind", "subject", "period")
+        .distinct()
     )
-    newest = {(recipient, kind, subject): pk for recipient, kind, subject, pk in same_subjects}
+    newest: dict[tuple, tuple] = {}
+    for recipient, kind, subject, period in same_subjects:
+        key = KINDS[kind].period_key(period)
+        group = (recipient, kind, subject)
+        if group not in newest or key > newest[group]:
+            newest[group] = key
     late = {
         n.pk
         for n in candidates
-        if newest.get((n.recipient_id, n.kind, n.subject), n.pk) > n.pk
+        if newest.get((n.recipient_id, n.kind, n.subject), ()) > KINDS[n.kind].period_key(n.period)
         or KINDS[n.kind].outdated(n, now)
     }
     if late:
@@ -233,7 +244,8 @@ def email_claim(notification: Notification, now: datetime) -> bool:
         email_attempts=notification.email_attempts,
     ).update(
         email_status=EmailStatus.SENDING,
-        email_claimed_at=now,
+        # The real clock: staleness is about this process, not the moment it sweeps for.
+        email_claimed_at=timezone.now(),
         email_attempts=F("email_attempts") + 1,
     )
     if claimed:

@@ -274,6 +274,10 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Renewal <renewal@localhost>")
 # Seconds to wait for the SMTP server, so a hung server cannot stall the reminder sweep.
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+# The directory the file backend (django.core.mail.backends.filebased.EmailBackend) writes to.
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH") or None
+if EMAIL_BACKEND == "django.core.mail.backends.filebased.EmailBackend" and not EMAIL_FILE_PATH:
+    raise ImproperlyConfigured("EMAIL_FILE_PATH must name a directory for the file e-mail backend.")
 
 # Everything is served from our own origin: scripts and styles are static files, never inline.
 SECURE_CSP = {

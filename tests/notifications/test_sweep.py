@@ -4,6 +4,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.conf import settings as django_settings
 
 from initiatives.models import Phase, State
@@ -344,14 +345,16 @@ def test_dry_run_records_and_sends_nothing(reviewed, outbox):
 
 
 def test_stale_claims_are_taken_again(reviewed, leader, outbox):
-    """A worker killed mid-send leaves a claim; after ten minutes the next sweep sends it."""
+    """A worker killed mid-send leaves a claim; ten minutes later by the real clock, the next
+    sweep sends it."""
     now = at("2026-11-23 09:00")
-    sweep(now, dry_run=False)
-    outbox.all().clear()
-    Notification.objects.update(
-        email_status=EmailStatus.SENDING, email_claimed_at=now - timedelta(minutes=2)
-    )
-    assert sweep(now).emails_sent == 0
-    Notification.objects.update(email_claimed_at=now - timedelta(minutes=11))
-    assert sweep(now).emails_sent == Notification.objects.count()
+    with time_machine.travel(now, tick=False):
+        sweep(now, dry_run=False)
+        outbox.all().clear()
+        Notification.objects.update(
+            email_status=EmailStatus.SENDING, email_claimed_at=now - timedelta(minutes=2)
+        )
+        assert sweep(now).emails_sent == 0
+        Notification.objects.update(email_claimed_at=now - timedelta(minutes=11))
+        assert sweep(now).emails_sent == Notification.objects.count()
     assert set(Notification.objects.values_list("email_status", flat=True)) == {"sent"}
