@@ -3,10 +3,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from funding.models import COMMENT_REQUIRED, FundingApplication, FundingCall
-from renewal.forms import DateInput, NumberField
+from renewal.forms import DateInput, NumberField, OncePerSubmission
 
 
-class ApplicationForm(forms.ModelForm):
+class ApplicationForm(OncePerSubmission, forms.ModelForm):
     """The applicant's part: call, amount, period. The commitments come from the initiative."""
 
     amount_requested = NumberField(

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,6 +13,7 @@ from funding.reports import application_report
 from initiatives.models import Initiative
 from initiatives.radar import radar_for
 from renewal import policy
+from renewal.forms import submitted_once
 from renewal.policy import Action
 
 # Officers work the queue in this order once overdue commitments are on top.
@@ -80,9 +82,11 @@ def application_create(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         form.instance.initiative = initiative
         form.instance.created_by = request.user
-        application = form.save()
-        messages.success(request, _("Draft saved. Check the commitments, then submit."))
-        return redirect(application)
+        with submitted_once(request, form) as once:
+            if not once.replayed:  # a double click or a replay lands on the first one's draft
+                once.url = form.save().get_absolute_url()
+                messages.success(request, _("Draft saved. Check the commitments, then submit."))
+        return redirect(once.url or reverse("funding:initiative", args=[initiative.pk]))
     return render(request, "funding/form.html", {"form": form, "initiative": initiative})
 
 

@@ -22,10 +22,10 @@ from initiatives.models import (
 from initiatives.models.planning import ShowsIn
 from metrics.models import KPI
 from organisations.models import Organisation, people_in
-from renewal.forms import DateInput, NumberField, VersionedModelForm
+from renewal.forms import DateInput, NumberField, OncePerSubmission, VersionedModelForm
 
 
-class PhaseItemForm(VersionedModelForm):
+class PhaseItemForm(OncePerSubmission, VersionedModelForm):
     """A form for one listed item of an initiative; pickers are limited to that initiative.
 
     Edits compare versions like every edit form: a second concurrent save gets the conflict report.
@@ -301,7 +301,7 @@ class LessonsForm(VersionedModelForm):
         widgets = {"lessons_learned": forms.Textarea(attrs={"rows": 6})}
 
 
-class ReviewForm(forms.ModelForm):
+class ReviewForm(OncePerSubmission, forms.ModelForm):
     class Meta:
         model = Review
         fields = ["date", "kind", "participants", "decision", "rationale"]

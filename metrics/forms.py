@@ -14,10 +14,10 @@ from metrics.measurements import (
     recent_values,
 )
 from metrics.models import KPI, Direction, Measurement, refresh_kpi_statuses
-from renewal.forms import DateInput, NumberField, VersionedModelForm
+from renewal.forms import DateInput, NumberField, OncePerSubmission, VersionedModelForm
 
 
-class KPIForm(VersionedModelForm):
+class KPIForm(OncePerSubmission, VersionedModelForm):
     baseline_value = NumberField(label=_("Baseline value"), required=False)
     target_value = NumberField(label=_("Target value"), required=False)
 

@@ -25,7 +25,7 @@ from metrics.models import KPI, Measurement, initiatives
 from metrics.status import kpi_status
 from organisations.models import Organisation, people_in
 from renewal import policy
-from renewal.forms import save_or_show_conflict
+from renewal.forms import save_or_show_conflict, submitted_once
 from renewal.history import object_history
 from renewal.models import AuditEntry
 from renewal.policy import Action
@@ -71,9 +71,12 @@ def kpi_create(request: HttpRequest, initiative_pk: int) -> HttpResponse:
     form = KPIForm(request.POST or None, people=_kpi_people(initiative))
     form.instance.initiative = initiative
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("KPI added."))
-        return redirect(initiative.get_goals_url())
+        with submitted_once(request, form) as once:
+            if not once.replayed:  # a double click or a replay lands where the first one did
+                form.save()
+                messages.success(request, _("KPI added."))
+                once.url = initiative.get_goals_url()
+        return redirect(once.url or initiative.get_goals_url())
     return render(request, "metrics/kpi_form.html", {"form": form, "initiative": initiative})
 
 

@@ -1,12 +1,16 @@
 """Form pieces shared by every app: tolerant number input and refusing silent overwrites."""
 
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django import forms
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from renewal.models import AuditEntry
+from renewal.models import AuditEntry, SubmissionToken
 
 
 class NumberField(forms.DecimalField):
@@ -144,3 +148,57 @@ def save_or_show_conflict(form: VersionedModelForm, obj) -> bool:
         form.show_conflict(conflict.current, changed_by=last.actor if last else None)
         return False
     return True
+
+
+class OncePerSubmission(forms.Form):
+    """A create form carries a hidden one-time key, so one submission creates one row.
+
+    Mix it into a create form (before forms.Form / ModelForm) and save inside `submitted_once`.
+    """
+
+    submission = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.fields["submission"].initial = uuid.uuid4().hex
+
+
+@dataclass
+class Submission:
+    replayed: bool = False
+    url: str = ""  # where the result is shown: set it after creating; a replay reads it
+    token: SubmissionToken | None = None
+
+
+@contextmanager
+def submitted_once(request, form) -> Iterator[Submission]:
+    """Claim the form's one-time key, in one transaction with the create it guards.
+
+        with submitted_once(request, form) as once:
+            if once.replayed:
+                return redirect(once.url or fallback)
+            obj = form.save()
+            once.url = obj.get_absolute_url()
+
+    A second request with the same key (a double click, a replay) waits for the first one's
+    transaction on the unique key and then finds it: `replayed` is true and `url` is the first
+    one's result. A form posted without a key (an old page, a script) creates as before.
+    """
+    key = (form.cleaned_data.get("submission") or "").strip()
+    user = request.user if request.user.is_authenticated else None
+    with transaction.atomic():
+        once = Submission()
+        if key:
+            try:
+                with transaction.atomic():
+                    once.token = SubmissionToken.objects.create(key=key, user=user)
+            except IntegrityError:
+                first = SubmissionToken.objects.filter(key=key, user=user).first()
+                once.replayed, once.url = True, first.result_url if first else ""
+        yield once
+        if once.token is not None and once.url:
+            once.token.result_url = once.url[:500]
+            once.token.save(update_fields=["result_url"])
+        elif once.token is not None:  # nothing was created (refused): the key may be used again
+            once.token.delete()

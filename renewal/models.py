@@ -43,3 +43,25 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name or '-'} {self.action} {self.object_repr}"
+
+
+class SubmissionToken(models.Model):
+    """One submission of a create form: its hidden one-time key and where its result is shown.
+
+    The key is unique, so a double click or a replayed POST creates one row; the second request
+    finds the token and is sent to the first one's result (renewal.forms.submitted_once).
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    result_url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+
+    def __str__(self):
+        return self.key

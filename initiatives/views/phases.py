@@ -21,7 +21,7 @@ from initiatives.models import (
     ValueStreamVersion,
 )
 from initiatives.views.core import workspace_context
-from renewal.forms import save_or_show_conflict
+from renewal.forms import save_or_show_conflict, submitted_once
 from renewal.policy import Action, get_or_404
 
 
@@ -144,7 +144,14 @@ def item_form(
     if request.method == "POST" and form.is_valid():
         if isinstance(form.instance, RealisedBenefit) and form.instance.pk is None:
             form.instance.recorded_by = request.user
-        saved = save_or_show_conflict(form, form.instance)
+        if item is not None:
+            saved = save_or_show_conflict(form, form.instance)
+        else:
+            with submitted_once(request, form) as once:
+                if not once.replayed:  # a double click or a replay adds one item
+                    form.save()
+                    once.url = _back(initiative, kind, stream_version)
+            saved = True
     else:
         saved = False
     if saved:

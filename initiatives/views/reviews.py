@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from initiatives import services
@@ -10,6 +11,7 @@ from initiatives.models import GateError, Initiative, Phase, Review
 from initiatives.phase_forms import ReviewActionForm, ReviewForm, ScaleForm
 from organisations.models import Organisation, people_in
 from renewal import policy
+from renewal.forms import submitted_once
 from renewal.policy import Action
 
 ACTION_ROWS = 3
@@ -30,15 +32,18 @@ def review_create(request: HttpRequest, pk: int) -> HttpResponse:
             if f.cleaned_data.get("description")
         ]
         try:
-            review = services.review_record(
-                initiative, request.user, form.save(commit=False), actions
-            )
+            with submitted_once(request, form) as once:
+                if not once.replayed:  # a double click or a replay lands on the first review
+                    review = services.review_record(
+                        initiative, request.user, form.save(commit=False), actions
+                    )
+                    once.url = reverse("initiatives:review", args=[initiative.pk, review.pk])
+                    messages.success(request, _("Review recorded with a snapshot of every KPI."))
         except GateError as error:
             # A member's stop or pause, or a stop of a stopped initiative: nothing is saved.
             form.add_error("decision", str(error))
         else:
-            messages.success(request, _("Review recorded with a snapshot of every KPI."))
-            return redirect("initiatives:review", initiative.pk, review.pk)
+            return redirect(once.url or initiative.get_absolute_url())
     return render(
         request,
         "initiatives/review_form.html",

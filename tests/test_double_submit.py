@@ -1,0 +1,107 @@
+"""No double rows from a double click (issue 15, item 5).
+
+Every create form carries a hidden one-time key (renewal.models.SubmissionToken): the same POST
+sent twice — a double click, a replay — creates one row, and the second request lands on the
+first one's result without an error. A new opening of the form gets a new key.
+"""
+
+from django.urls import reverse
+from django.utils import timezone
+
+from funding.models import FundingApplication
+from initiatives.models import Review
+from metrics.models import KPI
+
+KPI_VALUES = {
+    "name": "Permit processing time",
+    "value_area": "current_value",
+    "unit": "days",
+    "direction": "lower",
+    "baseline_value": "120",
+    "baseline_date": "2025-01-15",
+    "target_value": "60",
+    "target_date": "2026-01-15",
+    "cadence": "monthly",
+}
+
+
+def _opened(client, url, form_data, **values):
+    """What the browser posts for a freshly opened form, filled in."""
+    return form_data(client.get(url).context["form"], **values)
+
+
+def _twice(client, url, data):
+    return client.post(url, data), client.post(url, data)
+
+
+def test_a_double_clicked_kpi_is_created_once(member_client, initiative, form_data):
+    url = reverse("metrics:kpi_create", args=[initiative.pk])
+    data = _opened(member_client, url, form_data, **KPI_VALUES)
+    assert data["submission"]
+
+    first, second = _twice(member_client, url, data)
+
+    assert KPI.objects.filter(initiative=initiative).count() == 1
+    assert first.status_code == second.status_code == 302
+    assert second.url == first.url
+
+
+def test_opening_the_form_again_adds_a_second_kpi(member_client, initiative, form_data):
+    url = reverse("metrics:kpi_create", args=[initiative.pk])
+    for _ in range(2):
+        member_client.post(url, _opened(member_client, url, form_data, **KPI_VALUES))
+
+    assert KPI.objects.filter(initiative=initiative).count() == 2
+
+
+def test_a_refused_kpi_keeps_its_key_usable(member_client, initiative, form_data):
+    url = reverse("metrics:kpi_create", args=[initiative.pk])
+    data = _opened(member_client, url, form_data, **KPI_VALUES)
+
+    refused = member_client.post(url, {**data, "target_date": "2024-12-31"})
+    fixed = member_client.post(url, data)
+
+    assert refused.status_code == 200 and fixed.status_code == 302
+    assert KPI.objects.filter(initiative=initiative).count() == 1
+
+
+def test_a_double_clicked_review_is_recorded_once(member_client, initiative, form_data):
+    url = reverse("initiatives:review_create", args=[initiative.pk])
+    values = {
+        "date": timezone.localdate().isoformat(),
+        "kind": "monthly",
+        "participants": "Liisa Laaksonen, Mikko Mäkinen",
+        "decision": "continue",
+        "rationale": "Processing time falls as planned; continue.",
+    }
+    data = _opened(member_client, url, form_data, **values)
+    for i in range(3):
+        data.update(
+            {f"action{i}-description": "", f"action{i}-owner": "", f"action{i}-due_date": ""}
+        )
+
+    first, second = _twice(member_client, url, data)
+
+    review = Review.objects.get(initiative=initiative)
+    assert first.status_code == second.status_code == 302
+    assert second.url == first.url == reverse("initiatives:review", args=[initiative.pk, review.pk])
+
+
+def test_a_double_clicked_funding_application_is_created_once(
+    leader_client, initiative, kpi, call, form_data
+):
+    url = reverse("funding:create", args=[initiative.pk])
+    values = {
+        "call": call.pk,
+        "amount_requested": "250 000",
+        "period_start": "2027-01-01",
+        "period_end": "2027-12-31",
+        "summary": "Development",
+    }
+    data = _opened(leader_client, url, form_data, **values)
+
+    first, second = _twice(leader_client, url, data)
+
+    application = FundingApplication.objects.get(initiative=initiative)
+    assert first.status_code == second.status_code == 302
+    assert second.url == first.url == application.get_absolute_url()
