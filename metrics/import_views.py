@@ -71,6 +71,9 @@ def _get_import(request, pk) -> MeasurementImport:
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Progress while a worker checks or stores the file, then the preview or the outcome."""
     imp = _get_import(request, pk)
+    if imp.in_progress and tasks.recover(MeasurementImport.objects.filter(pk=imp.pk)):
+        # Its worker died: it was queued again or failed, and the page says which.
+        imp = _get_import(request, pk)
     if request.htmx and request.GET.get("poll"):
         if not imp.in_progress:
             return HttpResponseClientRefresh()

@@ -12,11 +12,12 @@ import io
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db.models import F, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -90,6 +91,14 @@ FILE_ERRORS = {
         "again: look at the preview before importing."
     ),
     "crashed": _("The import stopped unexpectedly. Nothing was stored. Try again."),
+    "check_stopped": _(
+        "The check of the file stopped before it finished (the server was restarted). "
+        "Nothing was stored. Upload the file again."
+    ),
+    "store_stopped": _(
+        "The import stopped before it finished (the server was restarted). Nothing was stored: "
+        "the rows go in all at once or not at all. Upload the file again."
+    ),
 }
 
 
@@ -486,9 +495,12 @@ def import_create(user, initiative, uploaded) -> MeasurementImport:
 
 def _claim(imp: MeasurementImport, before: str, after: str) -> bool:
     """Move the import from one status to the next unless someone else already did."""
-    claimed = MeasurementImport.objects.filter(pk=imp.pk, status=before).update(status=after)
+    now = timezone.now()
+    claimed = MeasurementImport.objects.filter(pk=imp.pk, status=before).update(
+        status=after, heartbeat_at=now
+    )
     if claimed:
-        imp.status = after
+        imp.status, imp.heartbeat_at = after, now
     return bool(claimed)
 
 
@@ -511,7 +523,7 @@ def import_check(imp: MeasurementImport) -> None:
 
         def progress(done, total):
             MeasurementImport.objects.filter(pk=imp.pk).update(
-                processed_rows=done, total_rows=total
+                processed_rows=done, total_rows=total, heartbeat_at=timezone.now()
             )
 
         rows = check_rows(imp.user, imp.initiative, table, progress)
@@ -608,6 +620,92 @@ def import_store(imp: MeasurementImport) -> None:
     # The rows now live on as measurements; a 50,000-row preview need not stay in the database.
     imp.rows = []
     imp.save(update_fields=["imported_rows", "status", "error", "finished_at", "rows"])
+
+
+# Recovering from a worker that died -------------------------------------------------------------
+
+# How long an import may go without a sign of life from its worker before it counts as stopped.
+DEFAULT_STALE_AFTER_SECONDS = 15 * 60
+# A stale import is handed to a worker again this many times, then failed.
+MAX_RECOVERIES = 1
+
+
+def stale_after() -> timedelta:
+    return timedelta(seconds=_limit("IMPORT_STALE_AFTER_SECONDS", DEFAULT_STALE_AFTER_SECONDS))
+
+
+def stale_imports(queryset=None):
+    """Imports a worker was checking or storing (or should have picked up) that have shown no
+    sign of life for IMPORT_STALE_AFTER_SECONDS of the real clock."""
+    Status = MeasurementImport.Status
+    limit = timezone.now() - stale_after()
+    queryset = MeasurementImport.objects.all() if queryset is None else queryset
+    return queryset.filter(
+        Q(heartbeat_at__lt=limit) | Q(heartbeat_at__isnull=True, created_at__lt=limit),
+        status__in=[Status.VALIDATING, Status.QUEUED, Status.IMPORTING],
+    )
+
+
+def recover_stale(imp: MeasurementImport) -> str | None:
+    """Bring back an import whose worker died: "check" or "store" when it was put back in the
+    queue (the caller hands it to a worker), else None (it failed with a message saying what was
+    stored, or someone else already recovered it).
+
+    Safe to run twice at once and beside a live worker: each move is a conditional UPDATE from
+    the stale status and heartbeat seen. Storing is one transaction, so a killed store stored
+    nothing, or everything if it died after the commit: then the import is simply done.
+    """
+    Status = MeasurementImport.Status
+    seen = MeasurementImport.objects.filter(pk=imp.pk, status=imp.status)
+    seen = seen.filter(heartbeat_at=imp.heartbeat_at)
+    now = timezone.now()
+    if imp.status in (Status.QUEUED, Status.IMPORTING):
+        stored = _stored_already(imp)
+        if stored is not None:
+            seen.update(
+                status=Status.DONE, imported_rows=stored, rows=[], error=None, finished_at=now
+            )
+            return None
+    again = imp.recoveries < MAX_RECOVERIES
+    if imp.status == Status.VALIDATING:
+        if again and imp.data is not None:
+            moved = seen.update(
+                status=Status.UPLOADED, heartbeat_at=now, recoveries=F("recoveries") + 1
+            )
+            return "check" if moved else None
+        code = "check_stopped"
+    else:
+        if again:
+            moved = seen.update(
+                status=Status.QUEUED, heartbeat_at=now, recoveries=F("recoveries") + 1
+            )
+            return "store" if moved else None
+        code = "store_stopped"
+    seen.update(
+        status=Status.FAILED,
+        error=ImportFileError(code).as_json(),
+        data=None,
+        finished_at=now,
+        heartbeat_at=now,
+    )
+    return None
+
+
+def _stored_already(imp: MeasurementImport) -> int | None:
+    """The number of rows stored when every row to store is in the database exactly as the file
+    has it (the worker died after its commit); None otherwise."""
+    rows = _rows_to_store(imp.rows, imp.replace_existing)
+    if not rows:
+        return None
+    stored = stored_values({r["kpi_id"] for r in rows})
+    for row in rows:
+        now = stored.get((row["kpi_id"], date.fromisoformat(row["date"])))
+        if now is None or Decimal(now[0]) != Decimal(row["value"]) or now[1] != row["note"]:
+            return None
+        replaced = row.get("replaces")
+        if replaced and Decimal(replaced["value"]) == Decimal(row["value"]):
+            return None  # the same value before and after: we cannot tell
+    return len(rows)
 
 
 # Template ---------------------------------------------------------------------------------------

@@ -283,6 +283,11 @@ class MeasurementImport(models.Model):
     error = models.JSONField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Set whenever a worker moves the import on or reports progress: an import in progress whose
+    # heartbeat is old lost its worker (metrics.imports.recover_stale).
+    heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # How many times a stale import was handed to a worker again.
+    recoveries = models.PositiveSmallIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("measurement import")

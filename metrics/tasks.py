@@ -22,3 +22,23 @@ def store_import(import_id: int) -> None:
     )
     if imp is not None:
         imports.import_store(imp)
+
+
+def recover(queryset=None) -> int:
+    """Recover the stale imports among these (all by default): each is queued again once, or
+    failed with a message its owner sees. The number recovered."""
+    count = 0
+    for imp in imports.stale_imports(queryset).order_by("pk"):
+        again = imports.recover_stale(imp)
+        if again == "check":
+            check_import.delay(imp.pk)
+        elif again == "store":
+            store_import.delay(imp.pk)
+        count += 1
+    return count
+
+
+@shared_task(name="metrics.recover_stale_imports")
+def recover_stale_imports() -> int:
+    """Periodic (beat): imports whose worker died are queued again or failed."""
+    return recover()

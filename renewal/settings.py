@@ -188,6 +188,9 @@ MEASUREMENT_PLAUSIBLE_SPAN = env_float("MEASUREMENT_PLAUSIBLE_SPAN", 2.0)
 IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_BYTES", 50 * 1024 * 1024)
 IMPORT_MAX_ZIP_RATIO = env_int("IMPORT_MAX_ZIP_RATIO", 100)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 100_000)
+# An import or report job with no sign of life from its worker this long lost it (issue 15).
+IMPORT_STALE_AFTER_SECONDS = env_int("IMPORT_STALE_AFTER_SECONDS", 15 * 60)
+REPORT_JOB_STALE_AFTER_SECONDS = env_int("REPORT_JOB_STALE_AFTER_SECONDS", 15 * 60)
 
 # The paradox radar's thresholds (initiatives/signals.py; README "The paradox radar").
 RADAR_SPEND_MONTHS = env_int("RADAR_SPEND_MONTHS", 3)
@@ -237,6 +240,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "initiatives.snapshot_portfolio",
         "schedule": crontab(hour=2, minute=30),
         "options": {"expires": 20 * 60 * 60},
+    },
+    # Imports and report jobs whose worker died are queued again once, then failed (issue 15).
+    "recover-stale-imports": {
+        "task": "metrics.recover_stale_imports",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 4 * 60},
+    },
+    "recover-stale-report-jobs": {
+        "task": "reports.recover_stale_jobs",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 4 * 60},
     },
 }
 

@@ -6,6 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from renewal import policy
 
+# The error of a job whose worker stopped (killed, restarted) twice before it finished.
+STOPPED = "stopped"
+
 
 class ReportJobQuerySet(models.QuerySet):
     def visible_to(self, user):
@@ -50,6 +53,9 @@ class ReportJob(models.Model):
     created_at = models.DateTimeField(_("requested"), default=timezone.now)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # How many times a stale job (its worker gone) was queued again, and when (reports.tasks).
+    recoveries = models.PositiveSmallIntegerField(default=0, editable=False)
+    requeued_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ReportJobQuerySet.as_manager()
 
@@ -63,6 +69,11 @@ class ReportJob(models.Model):
 
     def get_absolute_url(self):
         return reverse("reports:job", args=[self.pk])
+
+    @property
+    def stopped(self) -> bool:
+        """Failed because its worker stopped, not because the report could not be drawn."""
+        return self.state == self.State.FAILED and self.error == STOPPED
 
     @property
     def finished(self) -> bool:

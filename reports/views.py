@@ -12,7 +12,7 @@ from renewal.policy import Action
 from reports import render as renderers
 from reports.models import ReportJob
 from reports.pdf import pdf_response
-from reports.tasks import render_portfolio_report
+from reports.tasks import recover, render_portfolio_report
 
 
 def initiative_pdf(request: HttpRequest, pk: int) -> HttpResponse:
@@ -65,6 +65,9 @@ def _own_job(request, pk) -> ReportJob:
 def job(request: HttpRequest, pk: int) -> HttpResponse:
     """The job's progress; htmx polls the status region until the file is ready."""
     report_job = _own_job(request, pk)
+    if not report_job.finished and recover(ReportJob.objects.filter(pk=report_job.pk)):
+        # Its worker died: it was queued again or failed, and the page says which.
+        report_job = _own_job(request, pk)
     template = "reports/job.html#status" if request.htmx else "reports/job.html"
     return render(request, template, {"job": report_job})
 
