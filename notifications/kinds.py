@@ -15,6 +15,7 @@ from REMINDERS_COMMITMENT_LEAD_DAYS before its date until it is realised.
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -43,6 +44,7 @@ from notifications.models import Kind, Notification
 from organisations.models import Membership
 from renewal import policy
 from renewal.formatting import eur, long_date, short_date
+from renewal.svg import bar_chart, scatter_chart
 
 # While a measurement stays overdue, it is reminded again once per cadence interval.
 REPEAT_DAYS = {Cadence.WEEKLY: 7, Cadence.MONTHLY: 30, Cadence.QUARTERLY: 91}
@@ -50,6 +52,32 @@ DIGEST_ATTENTION_ROWS = 10
 DIGEST_RADAR_ROWS = 5  # of each verdict; the portfolio page has them all
 DIGEST_DECISIONS = 10  # of each, gate and review
 DIGEST_DECISION_DAYS = 31  # the same month as the monthly PDF's decisions
+DIGEST_CHART_POINTS = 20  # initiatives on the spent-vs-realised chart, most spent first
+
+
+@dataclass
+class Chart:
+    """A server-drawn chart for an e-mail: the SVG (sent as an inline related part, shown by
+    `cid:`), its alt text, and the same figures as a table for clients that show no image."""
+
+    name: str
+    title: str
+    svg: str
+    headers: list[str]
+    rows: list[list[str]]
+
+    @property
+    def lines(self) -> list[str]:
+        """Each row as text, its figures named: "Needs fixing: Initiatives 2"."""
+        return [
+            f"{row[0]}: "
+            + ", ".join(f"{h} {c}" for h, c in zip(self.headers[1:], row[1:], strict=True))
+            for row in self.rows
+        ]
+
+    @property
+    def alt(self) -> str:
+        return f"{self.title}. " + "; ".join(self.lines)
 
 
 @dataclass(frozen=True)
@@ -109,6 +137,10 @@ class ReminderKind:
         come too late to help. A newer reminder of the same subject always supersedes it: the
         sweep checks that for every kind."""
         return False
+
+    def charts(self, notification: Notification) -> list["Chart"]:
+        """The charts its e-mail carries, in the active language (none but the digest's)."""
+        return []
 
     def period_key(self, period: str) -> tuple:
         """Orders this kind's periods, oldest first, for "a newer reminder supersedes it".
@@ -404,7 +436,57 @@ class PortfolioDigest(ReminderKind):
                 for r in attention[:DIGEST_ATTENTION_ROWS]
             ],
             "more": max(0, len(attention) - DIGEST_ATTENTION_ROWS),
+            "spend": [
+                [r.initiative.title, str(r.spent_eur), str(r.realised_eur)]
+                for r in sorted(
+                    (r for r in portfolio.rows if r.spent_eur), key=lambda r: -r.spent_eur
+                )[:DIGEST_CHART_POINTS]
+            ],
         }
+
+    def charts(self, notification):
+        """Stop, fix or scale counts and spent against realised benefit, as the portfolio PDF
+        draws them (a digest recorded before it stored spend has only the first)."""
+        params = notification.params
+        counts = params.get("radar_counts") or {}
+        verdicts = [v for v in (STOP_CANDIDATE, NEEDS_FIXING, READY_TO_SCALE) if v in counts]
+        charts = []
+        if verdicts:
+            title = _("Stop, fix or scale: initiatives in each group")
+            bars = [(str(VERDICT_LABELS[v]), counts[v]) for v in verdicts]
+            charts.append(
+                Chart(
+                    name="stop-fix-scale",
+                    title=title,
+                    svg=bar_chart(bars, title=title),
+                    headers=[_("Group"), _("Initiatives")],
+                    rows=[[label, str(count)] for label, count in bars],
+                )
+            )
+        spend = params.get("spend") or []
+        if spend:
+            title = _("Spent against realised benefit, by initiative")
+            charts.append(
+                Chart(
+                    name="spent-realised",
+                    title=title,
+                    svg=scatter_chart(
+                        [
+                            (name, Decimal(spent), Decimal(realised))
+                            for name, spent, realised in spend
+                        ],
+                        title=title,
+                        x_label=_("Spent (EUR)"),
+                        y_label=_("Realised (EUR)"),
+                    ),
+                    headers=[_("Initiative"), _("Spent"), _("Realised")],
+                    rows=[
+                        [name, eur(Decimal(spent)), eur(Decimal(realised))]
+                        for name, spent, realised in spend
+                    ],
+                )
+            )
+        return [chart for chart in charts if chart.svg]
 
     def message(self, params):
         month = formats.date_format(date.fromisoformat(params["month"]), "YEAR_MONTH_FORMAT")
