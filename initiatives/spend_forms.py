@@ -14,7 +14,7 @@ from initiatives.spend import (
     parse_person_months,
     parse_year,
 )
-from renewal.forms import VersionedModelForm
+from renewal.forms import OncePerSubmission, VersionedModelForm
 
 
 def _checked(parse, value):
@@ -24,7 +24,7 @@ def _checked(parse, value):
         raise forms.ValidationError(error.message, code=error.code) from None
 
 
-class BudgetYearForm(VersionedModelForm):
+class BudgetYearForm(OncePerSubmission, VersionedModelForm):
     year = forms.CharField(label=_("Year"), max_length=4)
     amount_eur = forms.CharField(label=_("Planned budget (EUR)"), max_length=40)
 
@@ -57,7 +57,7 @@ class BudgetYearForm(VersionedModelForm):
         return _checked(parse_amount, self.cleaned_data["amount_eur"])
 
 
-class MonthlySpendForm(VersionedModelForm):
+class MonthlySpendForm(OncePerSubmission, VersionedModelForm):
     month = forms.CharField(
         label=_("Month"),
         max_length=20,

@@ -92,7 +92,7 @@ class KPIForm(OncePerSubmission, VersionedModelForm):
         return cleaned
 
 
-class MeasurementForm(forms.ModelForm):
+class MeasurementForm(OncePerSubmission, forms.ModelForm):
     """A measurement typed by a person: the rules of metrics.measurements, with the
     confirmation a person can give for a surprising value."""
 
@@ -161,7 +161,11 @@ class MeasurementForm(forms.ModelForm):
 
     def visible_fields_now(self):
         """The confirmation box shows only once a value needs it."""
-        return [f for f in self if f.name != "confirm_unusual" or self.needs_confirmation]
+        return [
+            f
+            for f in self.visible_fields()
+            if f.name != "confirm_unusual" or self.needs_confirmation
+        ]
 
 
 class MeasurementCorrectionForm(MeasurementForm):

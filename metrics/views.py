@@ -25,7 +25,7 @@ from metrics.models import KPI, Measurement, initiatives
 from metrics.status import kpi_status
 from organisations.models import Organisation, people_in
 from renewal import policy
-from renewal.forms import save_or_show_conflict, submitted_once
+from renewal.forms import earlier_result, save_or_show_conflict, submitted_once
 from renewal.history import object_history
 from renewal.models import AuditEntry
 from renewal.policy import Action
@@ -193,11 +193,16 @@ def measurement_add(request: HttpRequest, kpi_pk: int) -> HttpResponse:
         return redirect(kpi.initiative.get_goals_url())
     form = measurement_form(kpi, request.POST)
     saved = False
-    if form.is_valid():
+    if earlier_result(request, form):  # a double click: the first one added the measurement
+        saved = True
+    elif form.is_valid():
         data = form.cleaned_data
         item = Item(kpi, data["date"], data["value"], data["note"])
         try:
-            write_measurements(request.user, [item], update_existing=False)
+            with submitted_once(request, form) as once:
+                if not once.replayed:  # a double click or a replay adds one measurement
+                    write_measurements(request.user, [item], update_existing=False)
+                    once.url = kpi.initiative.get_goals_url()
             saved = True
         except DuplicateMeasurement:
             form.add_error(

@@ -202,3 +202,14 @@ def submitted_once(request, form) -> Iterator[Submission]:
             once.token.save(update_fields=["result_url"])
         elif once.token is not None:  # nothing was created (refused): the key may be used again
             once.token.delete()
+
+
+def earlier_result(request, form) -> str | None:
+    """Where an already-used one-time key led, read before validation: for create forms whose
+    own checks would refuse the replay as a duplicate ("already recorded") instead of landing
+    on the first one's result."""
+    key = (form.data.get(form.add_prefix("submission")) or "").strip()
+    if not key or not request.user.is_authenticated:
+        return None
+    token = SubmissionToken.objects.filter(key=key, user=request.user).exclude(result_url="")
+    return token.values_list("result_url", flat=True).first()

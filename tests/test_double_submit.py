@@ -5,11 +5,15 @@ sent twice — a double click, a replay — creates one row, and the second requ
 first one's result without an error. A new opening of the form gets a new key.
 """
 
+import re
+from datetime import timedelta
+
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from funding.models import FundingApplication
-from initiatives.models import Review
+from initiatives.models import BudgetYear, MonthlySpend, Review
 from metrics.models import KPI
 
 KPI_VALUES = {
@@ -105,3 +109,55 @@ def test_a_double_clicked_funding_application_is_created_once(
     application = FundingApplication.objects.get(initiative=initiative)
     assert first.status_code == second.status_code == 302
     assert second.url == first.url == application.get_absolute_url()
+
+
+def _spend_url(initiative):
+    return reverse("initiatives:spend", args=[initiative.pk])
+
+
+def _spend_form(client, initiative, name):
+    return client.get(_spend_url(initiative)).context[name]
+
+
+def test_a_double_clicked_month_of_spend_is_recorded_once(member_client, initiative):
+    key = _spend_form(member_client, initiative, "month_form")["submission"].value()
+    data = {"form": "month", "month": "2024-03", "amount_eur": "900", "submission": key}
+
+    first, second = _twice(member_client, _spend_url(initiative), data)
+
+    assert MonthlySpend.objects.filter(initiative=initiative).count() == 1
+    assert first.status_code == second.status_code == 302  # no "already recorded" error
+    assert second.url == first.url
+
+
+def test_a_double_clicked_budget_year_is_saved_once(member_client, initiative):
+    key = _spend_form(member_client, initiative, "year_form")["submission"].value()
+    data = {"form": "year", "year": "2025", "amount_eur": "100 000", "submission": key}
+
+    first, second = _twice(member_client, _spend_url(initiative), data)
+
+    assert BudgetYear.objects.filter(initiative=initiative).count() == 1
+    assert first.status_code == second.status_code == 302
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])
+def test_a_double_clicked_measurement_is_added_once(member_client, kpi, htmx):
+    url = reverse("metrics:measurement_add", args=[kpi.pk])
+    page = member_client.get(kpi.initiative.get_goals_url()).content.decode()
+    prefix = f"kpi{kpi.pk}"
+    key = re.search(rf'name="{prefix}-submission" value="(\w+)"', page).group(1)
+    data = {
+        f"{prefix}-date": (timezone.localdate() - timedelta(days=1)).isoformat(),
+        f"{prefix}-value": "101",
+        f"{prefix}-note": "",
+        f"{prefix}-submission": key,
+    }
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    before = kpi.measurements.count()
+
+    first = member_client.post(url, data, **headers)
+    second = member_client.post(url, data, **headers)
+
+    assert kpi.measurements.count() == before + 1
+    assert first.status_code == second.status_code
+    assert "already a measurement" not in second.content.decode()

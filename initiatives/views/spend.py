@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -27,7 +28,7 @@ from initiatives.spend_imports import (
     payload_for,
 )
 from renewal import policy
-from renewal.forms import save_or_show_conflict
+from renewal.forms import earlier_result, save_or_show_conflict, submitted_once
 from renewal.policy import Action
 
 KINDS = {"months": (MonthlySpend, MonthlySpendForm), "years": (BudgetYear, BudgetYearForm)}
@@ -64,16 +65,30 @@ def spend(request: HttpRequest, pk: int) -> HttpResponse:
         return _page(request, initiative)
     if request.POST.get("form") == "year":
         form = BudgetYearForm(request.POST, initiative=initiative)
+        if replayed := earlier_result(request, form):
+            return redirect(replayed)
         if not form.is_valid():
             return _page(request, initiative, status=400, year_form=form)
-        form.save()
-        messages.success(request, _("Budget for %(year)s saved.") % {"year": form.instance.year})
+        with submitted_once(request, form) as once:
+            if not once.replayed:  # a double click or a replay saves the budget once
+                form.save()
+                messages.success(
+                    request, _("Budget for %(year)s saved.") % {"year": form.instance.year}
+                )
+                once.url = reverse("initiatives:spend", args=[initiative.pk])
         return redirect("initiatives:spend", initiative.pk)
     form = MonthlySpendForm(request.POST, initiative=initiative)
+    if replayed := earlier_result(request, form):
+        return redirect(replayed)
     if form.is_valid():
-        item = SpendItem(**{k: v for k, v in form.cleaned_data.items() if k != "version"})
+        item = SpendItem(
+            **{k: v for k, v in form.cleaned_data.items() if k not in ("version", "submission")}
+        )
         try:
-            write_spend(request.user, initiative, [item], replace=False)
+            with submitted_once(request, form) as once:
+                if not once.replayed:  # a double click or a replay records the month once
+                    write_spend(request.user, initiative, [item], replace=False)
+                    once.url = reverse("initiatives:spend", args=[initiative.pk])
         except DuplicateSpend:
             form.add_error("month", _("Spend for this month was recorded meanwhile. Edit it."))
         else:
