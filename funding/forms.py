@@ -3,10 +3,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from funding.models import COMMENT_REQUIRED, FundingApplication, FundingCall
-from renewal.forms import DateInput, NumberField, OncePerSubmission
+from renewal.forms import DateInput, NumberField, OncePerSubmission, VersionedModelForm
 
 
-class ApplicationForm(OncePerSubmission, forms.ModelForm):
+class ApplicationForm(OncePerSubmission, VersionedModelForm):
     """The applicant's part: call, amount, period. The commitments come from the initiative."""
 
     amount_requested = NumberField(

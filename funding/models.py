@@ -149,9 +149,11 @@ class FundingApplication(AuditedModel):
     stop_acknowledged = models.BooleanField(
         _("granted knowing the initiative was stopped"), default=False
     )
+    # Edits compare versions (renewal.forms.VersionedModelForm): no lost update on a draft.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     audit_initiative_path = "initiative_id"
-    audit_exclude = ("created_at",)
+    audit_exclude = ("created_at", "version")
 
     class Meta:
         verbose_name = _("funding application")

@@ -13,7 +13,7 @@ from funding.reports import application_report
 from initiatives.models import Initiative
 from initiatives.radar import radar_for
 from renewal import policy
-from renewal.forms import submitted_once
+from renewal.forms import save_or_show_conflict, submitted_once
 from renewal.policy import Action
 
 # Officers work the queue in this order once overdue commitments are on top.
@@ -96,8 +96,7 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("A submitted application cannot be changed."))
         return redirect(application)
     form = ApplicationForm(request.POST or None, instance=application)
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    if request.method == "POST" and form.is_valid() and save_or_show_conflict(form, application):
         messages.success(request, _("Changes saved."))
         return redirect(application)
     context = {"form": form, "initiative": application.initiative, "application": application}

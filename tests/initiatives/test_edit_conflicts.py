@@ -5,9 +5,11 @@ nothing the first person saved is silently undone — on the page and over htmx 
 """
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from pytest_django.asserts import assertContains
 
+from funding.models import FundingApplication
 from initiatives.views.phases import ITEM_KINDS
 from tests.initiatives.conftest import EDITS
 
@@ -65,3 +67,35 @@ def test_saving_again_after_the_conflict_keeps_the_second_persons_value(
     item.refresh_from_db()
     assert getattr(item, field) == "Leader's words"
     assert item.version == 3
+
+
+def test_a_funding_draft_edited_in_two_tabs_keeps_the_first_save(
+    leader, initiative, kpi, call, form_data
+):
+    first_tab, second_tab = Client(), Client()
+    first_tab.force_login(leader)
+    second_tab.force_login(leader)
+    create = reverse("funding:create", args=[initiative.pk])
+    first_tab.post(
+        create,
+        form_data(
+            first_tab.get(create).context["form"],
+            call=call.pk,
+            amount_requested="250 000",
+            period_start="2027-01-01",
+            period_end="2027-12-31",
+            summary="Development",
+        ),
+    )
+    application = FundingApplication.objects.get(initiative=initiative)
+    edit = reverse("funding:edit", args=[application.pk])
+    first_form = first_tab.get(edit).context["form"]
+    second_form = second_tab.get(edit).context["form"]
+
+    first_tab.post(edit, form_data(first_form, summary="Development and rollout"))
+    second = second_tab.post(edit, form_data(second_form, summary="Rollout only"))
+
+    assertContains(second, CONFLICT)
+    assertContains(second, "Rollout only")
+    application.refresh_from_db()
+    assert application.summary == "Development and rollout"
