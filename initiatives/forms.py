@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from initiatives.models import Initiative, Phase, normalise_tags
 from organisations.models import Organisation, people_in
 from renewal import policy
-from renewal.forms import DateInput, NumberField, VersionedModelForm
+from renewal.forms import DateInput, NumberField, OncePerSubmission, VersionedModelForm
 
 
 class InitiativeForm(VersionedModelForm):
@@ -146,7 +146,7 @@ class GateDecisionForm(NamesPhaseForm):
         return cleaned
 
 
-class GateRequestForm(forms.Form):
+class GateRequestForm(OncePerSubmission, forms.Form):
     note = forms.CharField(
         label=_("Note to the leaders"),
         widget=forms.Textarea(attrs={"rows": 3}),

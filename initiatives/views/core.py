@@ -26,7 +26,7 @@ from initiatives.phase_forms import RemeasureForm
 from initiatives.workspace import build_workspace
 from metrics.views import kpi_card_context
 from renewal import policy
-from renewal.forms import save_or_show_conflict
+from renewal.forms import earlier_result, save_or_show_conflict, submitted_once
 from renewal.history import history_page
 from renewal.policy import Action
 
@@ -197,9 +197,14 @@ def gate_request(request: HttpRequest, pk: int) -> HttpResponse:
     """A team member (or a leader who wants another's eyes) asks for the gate decision."""
     initiative = Initiative.objects.get_for(request.user, pk, Action.REQUEST)
     form = GateRequestForm(request.POST or None, prefix="gate")
+    if request.method == "POST" and earlier_result(request, form):
+        return redirect(initiative)  # a double click: the first one asked for the decision
     if request.method == "POST" and form.is_valid():
         try:
-            initiative.request_gate(request.user, form.cleaned_data["note"])
+            with submitted_once(request, form) as once:
+                if not once.replayed:
+                    initiative.request_gate(request.user, form.cleaned_data["note"])
+                    once.url = initiative.get_absolute_url()
         except GateError as error:
             messages.error(request, str(error))
         else:

@@ -10,7 +10,7 @@ import threading
 import pytest
 from django.db import connection, connections
 from django.urls import reverse
-from pytest_django.asserts import assertContains
+from pytest_django.asserts import assertContains, assertNotContains
 
 from initiatives.models import GateDecision, Initiative, Phase
 
@@ -127,3 +127,15 @@ def test_five_simultaneous_approvals_make_one_decision(prerequisites_met, leader
     assert prerequisites_met.phase == Phase.PLANNING
     assert prerequisites_met.decisions.count() == 1
     assert len(errors) == 4 and all(REFUSED in str(e) for e in errors)
+
+
+def test_a_double_clicked_gate_request_asks_once_without_an_error(member_client, prerequisites_met):
+    url = reverse("initiatives:gate_request", args=[prerequisites_met.pk])
+    key = member_client.get(url).context["form"]["submission"].value()
+    data = {"gate-note": "Everything is in place.", "gate-submission": key}
+
+    member_client.post(url, data)
+    second = member_client.post(url, data, follow=True)
+
+    assert prerequisites_met.gate_requests.count() == 1
+    assertNotContains(second, "already been asked for")
