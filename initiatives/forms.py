@@ -7,7 +7,7 @@ from renewal import policy
 from renewal.forms import DateInput, NumberField, OncePerSubmission, VersionedModelForm
 
 
-class InitiativeForm(VersionedModelForm):
+class InitiativeForm(OncePerSubmission, VersionedModelForm):
     investment_budget = NumberField(
         label=_("Investment budget (EUR)"), required=False, min_value=0, decimal_places=2
     )

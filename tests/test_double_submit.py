@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from funding.models import FundingApplication
-from initiatives.models import BudgetYear, MonthlySpend, Review
+from initiatives.models import BudgetYear, Initiative, MonthlySpend, Review
 from metrics.models import KPI
 
 KPI_VALUES = {
@@ -161,3 +161,27 @@ def test_a_double_clicked_measurement_is_added_once(member_client, kpi, htmx):
     assert kpi.measurements.count() == before + 1
     assert first.status_code == second.status_code
     assert "already a measurement" not in second.content.decode()
+
+
+def test_a_double_clicked_initiative_is_created_once(
+    member_client, member, leader, agency_a, form_data
+):
+    url = reverse("initiatives:create")
+    data = _opened(
+        member_client,
+        url,
+        form_data,
+        organisation=agency_a.pk,
+        title="Permit guidance chatbot",
+        problem="The helpdesk answers the same 20 questions every day.",
+        owner=leader.pk,
+        team=[member.pk, leader.pk],
+        start_date="2026-01-01",
+        end_date="2026-12-31",
+    )
+
+    first, second = _twice(member_client, url, data)
+
+    created = Initiative.objects.get(title="Permit guidance chatbot")
+    assert first.status_code == second.status_code == 302
+    assert second.url == first.url == created.get_absolute_url()

@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -63,9 +64,11 @@ def initiative_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = InitiativeForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        initiative = form.save()
-        messages.success(request, _("Initiative created. Start with its goals and KPIs."))
-        return redirect(initiative)
+        with submitted_once(request, form) as once:
+            if not once.replayed:  # a double click or a replay creates one initiative
+                once.url = form.save().get_absolute_url()
+                messages.success(request, _("Initiative created. Start with its goals and KPIs."))
+        return redirect(once.url or reverse("initiatives:list"))
     return render(request, "initiatives/form.html", {"form": form})
 
 
