@@ -23,6 +23,7 @@ from initiatives.models.planning import ShowsIn
 from metrics.models import KPI
 from organisations.models import Organisation, people_in
 from renewal.forms import DateInput, NumberField, OncePerSubmission, VersionedModelForm
+from renewal.validators import no_line_breaks, plausible_date
 
 
 class PhaseItemForm(OncePerSubmission, VersionedModelForm):
@@ -177,7 +178,9 @@ class ValueStreamStepForm(PhaseItemForm):
 class RemeasureForm(forms.Form):
     """The date the real process was measured again, and what changed since."""
 
-    measured_on = forms.DateField(label=_("Measured on"), widget=DateInput)
+    measured_on = forms.DateField(
+        label=_("Measured on"), widget=DateInput, validators=[plausible_date]
+    )
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
@@ -321,9 +324,13 @@ class ReviewForm(OncePerSubmission, forms.ModelForm):
 
 
 class ReviewActionForm(forms.Form):
-    description = forms.CharField(label=_("Action"), max_length=300, required=False)
+    description = forms.CharField(
+        label=_("Action"), max_length=300, required=False, validators=[no_line_breaks]
+    )
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, required=False)
-    due_date = forms.DateField(label=_("Due date"), required=False, widget=DateInput)
+    due_date = forms.DateField(
+        label=_("Due date"), required=False, widget=DateInput, validators=[plausible_date]
+    )
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
@@ -340,7 +347,11 @@ class ReviewActionForm(forms.Form):
 
 
 class ScaleForm(forms.Form):
-    title = forms.CharField(label=_("Title of the follow-up initiative"), max_length=200)
+    title = forms.CharField(
+        label=_("Title of the follow-up initiative"),
+        max_length=200,
+        validators=[no_line_breaks],
+    )
     organisation = forms.ModelChoiceField(
         label=_("Unit that takes the solution into use"), queryset=None
     )

@@ -14,10 +14,11 @@ from pytest_django.asserts import assertContains
 
 from api.models import APIToken
 from funding.forms import ApplicationForm
-from initiatives.phase_forms import BenefitForm
+from initiatives.phase_forms import BenefitForm, RemeasureForm, ReviewActionForm
 from metrics.charts import kpi_figure
 from metrics.imports import check_rows
 from metrics.models import KPI, Measurement
+from organisations.models import User
 from renewal.svg import bar_chart, line_chart, scatter_chart
 from renewal.validators import no_line_breaks
 
@@ -225,3 +226,20 @@ def test_a_benefit_expected_in_year_one_is_refused_next_to_the_field(initiative)
 
     assert not form.is_valid()
     assert form.errors["expected_date"] == ["Check the year: a date is between 1900 and 2100."]
+
+
+def test_review_actions_and_re_measurements_refuse_line_breaks_and_year_one(people):
+    action = ReviewActionForm(
+        data={"description": "Call\r\nthe unit", "due_date": "0001-01-01"}, people=people
+    )
+    remeasure = RemeasureForm(data={"measured_on": "9999-12-31"})
+
+    assert not action.is_valid() and not remeasure.is_valid()
+    assert action.errors["description"] == [LINE_BREAK_MESSAGE]
+    assert action.errors["due_date"] == ["Check the year: a date is between 1900 and 2100."]
+    assert remeasure.errors["measured_on"] == ["Check the year: a date is between 1900 and 2100."]
+
+
+@pytest.fixture
+def people(member):
+    return User.objects.filter(pk=member.pk)
