@@ -8,8 +8,8 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from organisations.models import Membership
-from reports.models import ReportJob
 from renewal.svg import line_chart
+from reports.models import ReportJob
 
 
 def pdf_text(content: bytes) -> str:
