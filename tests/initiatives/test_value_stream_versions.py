@@ -196,7 +196,12 @@ def test_editing_a_re_measurement_does_not_touch_the_baseline(
 ):
     measured = ValueStreamVersion.start(in_execution, Kind.REMEASURE, measured_on=MEASURED_ON)
     copied = measured.steps.get(name="Substantive review")
-    data = {**item_data["steps"], "name": "Substantive review", "waiting_hours": "15"}
+    data = {
+        **item_data["steps"],
+        "name": "Substantive review",
+        "waiting_hours": "15",
+        "version": copied.version,
+    }
 
     response = member_client.post(
         reverse("initiatives:item_edit", args=[in_execution.pk, "steps", copied.pk]), data
