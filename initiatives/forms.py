@@ -112,12 +112,28 @@ class NamesPhaseForm(forms.Form):
     """A decision form that says which phase it acts on (a hidden field), so a replayed or
     simultaneous second POST is refused once the initiative has left that phase."""
 
-    phase = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=5)
+    phase = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        max_value=5,
+        error_messages={
+            "required": _(
+                "This decision does not say which phase it is for. Reload the page and "
+                "decide again."
+            )
+        },
+    )
 
     def __init__(self, *args, initiative=None, **kwargs):
         super().__init__(*args, **kwargs)
         if initiative is not None:
             self.fields["phase"].initial = initiative.phase
+
+    def clean(self):
+        # A hidden field's error has no place beside a field: it belongs to the whole form.
+        if "phase" in self.errors:
+            self.add_error(None, self.errors.pop("phase"))
+        return super().clean()
 
 
 class GateDecisionForm(NamesPhaseForm):

@@ -12,7 +12,7 @@ from django.db import connection, connections
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
-from initiatives.models import GateDecision, Initiative, Phase
+from initiatives.models import GateDecision, Initiative, Phase, State
 
 REFUSED = "someone decided first. Nothing was recorded."
 
@@ -41,6 +41,28 @@ def test_a_replayed_approval_is_refused_and_records_one_decision(leader_client, 
     assertContains(
         replay, "This decision was made for phase 2, but the initiative is now in phase 3"
     )
+
+
+@pytest.mark.parametrize(
+    "action, data",
+    [
+        ("gate", {"decision": "approve", "rationale": "Prerequisites in place."}),
+        ("move_back", {"to_phase": 1, "reason": "The baseline was wrong."}),
+        ("stop", {"rationale": "Money goes elsewhere."}),
+    ],
+)
+def test_a_decision_that_names_no_phase_is_refused(leader_client, prerequisites_met, action, data):
+    # A hand-made or old request that does not say which phase it is for could otherwise pass
+    # whichever gate the initiative happens to stand at.
+    response = leader_client.post(
+        reverse(f"initiatives:{action}", args=[prerequisites_met.pk]), data, follow=True
+    )
+
+    prerequisites_met.refresh_from_db()
+    assert prerequisites_met.phase == Phase.PREREQUISITES
+    assert prerequisites_met.state == State.ACTIVE
+    assert not prerequisites_met.decisions.exists()
+    assertContains(response, "This decision does not say which phase it is for.")
 
 
 def test_an_approval_for_the_previous_phase_does_not_pass_the_next_gate(

@@ -40,7 +40,7 @@ def ask(client, initiative, note="Goals and KPIs agreed with the team."):
 def decide(client, initiative, decision="approve", rationale="Good plan."):
     return client.post(
         reverse("initiatives:gate", args=[initiative.pk]),
-        {"decision": decision, "rationale": rationale},
+        {"decision": decision, "rationale": rationale, "phase": initiative.phase},
         follow=True,
     )
 

@@ -49,7 +49,7 @@ def assert_gate_says(client, initiative, message):
 def approve(client, initiative, rationale="Agreed in the steering group."):
     return client.post(
         reverse("initiatives:gate", args=[initiative.pk]),
-        {"decision": "approve", "rationale": rationale},
+        {"decision": "approve", "rationale": rationale, "phase": initiative.phase},
         follow=True,
     )
 

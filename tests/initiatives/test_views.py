@@ -585,7 +585,9 @@ def test_decisions_page_lists_every_decision_with_its_rationale(leader_client, i
 
 def test_leader_approves_the_gate(leader_client, leader, ready):
     response = leader_client.post(
-        url("gate", ready), {"decision": "approve", "rationale": "Well argued."}, follow=True
+        url("gate", ready),
+        {"decision": "approve", "rationale": "Well argued.", "phase": ready.phase},
+        follow=True,
     )
 
     ready.refresh_from_db()
@@ -602,7 +604,9 @@ def test_leader_approves_the_gate(leader_client, leader, ready):
 
 
 def test_approving_an_unready_gate_is_refused_with_a_message(leader_client, initiative):
-    response = leader_client.post(url("gate", initiative), {"decision": "approve"}, follow=True)
+    response = leader_client.post(
+        url("gate", initiative), {"decision": "approve", "phase": initiative.phase}, follow=True
+    )
 
     initiative.refresh_from_db()
     assert initiative.phase == Phase.GOALS
@@ -622,7 +626,11 @@ def test_returning_without_a_reason_is_refused_with_a_message(leader_client, ini
 def test_returning_with_a_reason_records_it(leader_client, initiative):
     response = leader_client.post(
         url("gate", initiative),
-        {"decision": "return", "rationale": "Add a cost-efficiency KPI."},
+        {
+            "decision": "return",
+            "rationale": "Add a cost-efficiency KPI.",
+            "phase": initiative.phase,
+        },
         follow=True,
     )
 
@@ -646,7 +654,7 @@ def test_gate_decision_is_only_accepted_as_a_post(leader_client, ready):
 def test_leader_moves_an_initiative_back(leader_client, in_phase_two):
     response = leader_client.post(
         url("move_back", in_phase_two),
-        {"to_phase": 1, "reason": "The baseline turned out wrong."},
+        {"to_phase": 1, "reason": "The baseline turned out wrong.", "phase": in_phase_two.phase},
         follow=True,
     )
 
@@ -671,7 +679,10 @@ def test_leader_stops_an_initiative_with_a_rationale(leader_client, leader, init
 
     response = leader_client.post(
         url("stop", initiative),
-        {"rationale": "Permit volumes fell; the money goes to the registry."},
+        {
+            "rationale": "Permit volumes fell; the money goes to the registry.",
+            "phase": initiative.phase,
+        },
         follow=True,
     )
 
