@@ -175,7 +175,7 @@ class ValueStreamStepForm(PhaseItemForm):
         return super().save(commit)
 
 
-class RemeasureForm(forms.Form):
+class RemeasureForm(OncePerSubmission, forms.Form):
     """The date the real process was measured again, and what changed since."""
 
     measured_on = forms.DateField(
@@ -346,7 +346,7 @@ class ReviewActionForm(forms.Form):
         return cleaned
 
 
-class ScaleForm(forms.Form):
+class ScaleForm(OncePerSubmission, forms.Form):
     title = forms.CharField(
         label=_("Title of the follow-up initiative"),
         max_length=200,

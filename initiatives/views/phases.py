@@ -1,5 +1,6 @@
 """The workspaces of phases 2–5: listed items, initiative sections, value-stream ordering."""
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -21,7 +22,7 @@ from initiatives.models import (
     ValueStreamVersion,
 )
 from initiatives.views.core import workspace_context
-from renewal.forms import save_or_show_conflict, submitted_once
+from renewal.forms import Submission, save_or_show_conflict, submitted_once
 from renewal.policy import Action, get_or_404
 
 
@@ -226,9 +227,13 @@ def value_stream_start(request: HttpRequest, pk: int, kind: str) -> HttpResponse
         return redirect(f"{back}#value-stream")
     data = form.cleaned_data if kind == ValueStreamVersion.Kind.REMEASURE else {}
     try:
-        version = ValueStreamVersion.start(
-            initiative, kind, measured_on=data.get("measured_on"), note=data.get("note", "")
-        )
+        with submitted_once(request, form) if data else nullcontext(Submission()) as once:
+            if once.replayed:  # a double click: the first one started the re-measurement
+                return redirect(once.url or f"{back}#value-stream")
+            version = ValueStreamVersion.start(
+                initiative, kind, measured_on=data.get("measured_on"), note=data.get("note", "")
+            )
+            once.url = f"{back}#value-stream-{version.pk}"
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(f"{back}#value-stream")

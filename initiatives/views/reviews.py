@@ -72,9 +72,16 @@ def scale(request: HttpRequest, pk: int) -> HttpResponse:
     organisations = policy.organisations_for(request.user, Action.CREATE)
     form = ScaleForm(request.POST or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
-        follow_up = services.initiative_scale(
-            initiative, request.user, form.cleaned_data["organisation"], form.cleaned_data["title"]
-        )
+        with submitted_once(request, form) as once:
+            if once.replayed:  # a double click: the first one created the follow-up
+                return redirect(once.url or initiative.get_absolute_url())
+            follow_up = services.initiative_scale(
+                initiative,
+                request.user,
+                form.cleaned_data["organisation"],
+                form.cleaned_data["title"],
+            )
+            once.url = follow_up.get_absolute_url()
         messages.success(
             request,
             _("Follow-up initiative created with the KPIs and benefit plan of “%(title)s”.")

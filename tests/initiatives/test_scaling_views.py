@@ -73,3 +73,20 @@ def test_the_scale_page_explains_what_is_copied(leader_client, scalable):
 
     assertContains(response, "the new unit measures its own baselines")
     assertContains(response, "Create follow-up initiative")
+
+
+def test_a_double_clicked_scale_creates_one_follow_up(leader_client, scalable, agency_b):
+    url = reverse("initiatives:scale", args=[scalable.pk])
+    key = leader_client.get(url).context["form"]["submission"].value()
+    data = {
+        "title": "Digital permits in Registration",
+        "organisation": agency_b.pk,
+        "submission": key,
+    }
+
+    first = leader_client.post(url, data)
+    second = leader_client.post(url, data)
+
+    follow_up = Initiative.objects.get(follows=scalable)
+    assert second.status_code == 302
+    assert first.url == second.url == follow_up.get_absolute_url()

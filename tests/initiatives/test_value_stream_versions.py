@@ -382,3 +382,20 @@ def test_the_migration_puts_every_existing_step_in_its_initiatives_as_is_version
     assert (version.initiative_id, version.kind) == (mapped.pk, "as_is")
     assert list(Step.objects.values_list("stream_version_id", flat=True)) == [version.pk] * 2
     MigrationExecutor(connection).migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+def test_a_double_clicked_re_measurement_starts_one_version(member_client, in_execution):
+    page = member_client.get(in_execution.get_phase_url(4))
+    key = page.context["remeasure_form"]["submission"].value()
+    data = {"measured_on": "2026-11-02", "note": "After the online form", "submission": key}
+
+    first = member_client.post(start_url(in_execution, "remeasure"), data)
+    second = member_client.post(start_url(in_execution, "remeasure"), data)
+
+    versions = ValueStreamVersion.objects.filter(initiative=in_execution, kind=Kind.REMEASURE)
+    assert versions.count() == 1
+    assert (
+        first.url
+        == second.url
+        == f"{in_execution.get_phase_url(4)}#value-stream-{versions.get().pk}"
+    )
