@@ -252,7 +252,16 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/5"),
         "options": {"expires": 4 * 60},
     },
+    "forget-old-submissions": {
+        "task": "renewal.forget_old_submissions",
+        "schedule": crontab(hour=3, minute=15),
+        "options": {"expires": 20 * 60 * 60},
+    },
 }
+
+# A create form's one-time key (renewal.SubmissionToken) is kept this many days: long enough to
+# recognise a double click or a replayed request, then deleted by the nightly beat task.
+SUBMISSION_KEYS_KEPT_DAYS = env_int("SUBMISSION_KEYS_KEPT_DAYS", 2)
 
 # Reminders (notifications/): review reminders go out this many days before the review; nothing
 # is sent between the quiet hours' start and end (whole hours, recipient's local time; equal
