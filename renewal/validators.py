@@ -35,7 +35,7 @@ EARLIEST_DATE, LATEST_DATE = date(1900, 1, 1), date(2100, 12, 31)
 class PlausibleDateValidator:
     """Refuse a date before 1900 or after 2100, which no plan, review or measurement has."""
 
-    message = _("Check the year: a date is between 1900 and 2100.")
+    message = _("Check the year: the date must be between 1900 and 2100.")
     code = "implausible_date"
 
     def __call__(self, value: date | None) -> None:

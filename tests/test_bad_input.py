@@ -189,7 +189,7 @@ def test_a_kpi_target_date_before_1900_or_far_ahead_is_refused(member_client, kp
     response = member_client.post(edit_url, form_data(form, target_date=when))
 
     errors = response.context["form"].errors["target_date"]
-    assert errors[0] == "Check the year: a date is between 1900 and 2100."
+    assert errors[0] == "Check the year: the date must be between 1900 and 2100."
     assert KPI.objects.get(pk=kpi.pk).target_date == kpi.target_date
 
 
@@ -225,7 +225,9 @@ def test_a_benefit_expected_in_year_one_is_refused_next_to_the_field(initiative)
     )
 
     assert not form.is_valid()
-    assert form.errors["expected_date"] == ["Check the year: a date is between 1900 and 2100."]
+    assert form.errors["expected_date"] == [
+        "Check the year: the date must be between 1900 and 2100."
+    ]
 
 
 def test_review_actions_and_re_measurements_refuse_line_breaks_and_year_one(people):
@@ -236,8 +238,10 @@ def test_review_actions_and_re_measurements_refuse_line_breaks_and_year_one(peop
 
     assert not action.is_valid() and not remeasure.is_valid()
     assert action.errors["description"] == [LINE_BREAK_MESSAGE]
-    assert action.errors["due_date"] == ["Check the year: a date is between 1900 and 2100."]
-    assert remeasure.errors["measured_on"] == ["Check the year: a date is between 1900 and 2100."]
+    assert action.errors["due_date"] == ["Check the year: the date must be between 1900 and 2100."]
+    assert remeasure.errors["measured_on"] == [
+        "Check the year: the date must be between 1900 and 2100."
+    ]
 
 
 @pytest.fixture
