@@ -386,3 +386,19 @@ def _record_m2m(
 
 
 m2m_changed.connect(_record_m2m, dispatch_uid="renewal.audit.m2m")
+
+
+def record(instance: models.Model, action: str, changes: dict[str, Any]) -> AuditEntry:
+    """One explicit AuditEntry for a model that is not an AuditedModel (a row of the project core,
+    which audit.py cannot subclass from without an import cycle), by the current actor."""
+    actor = current_actor()
+    return AuditEntry.objects.create(
+        actor=actor,
+        actor_name=str(actor) if actor else "",
+        action=action,
+        content_type=ContentType.objects.get_for_model(type(instance)),
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:200],
+        changes=_jsonable(changes),
+        reason=_reason.get(),
+    )

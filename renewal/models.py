@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -65,3 +67,47 @@ class SubmissionToken(models.Model):
 
     def __str__(self):
         return self.key
+
+
+# The Act on the Provision of Digital Services (306/2019) gives the provider 14 days
+# to answer accessibility feedback.
+ACCESSIBILITY_ANSWER_DAYS = 14
+
+
+class AccessibilityFeedback(models.Model):
+    """A message about the service's accessibility, sent through the accessibility statement.
+
+    Anyone may send one, signed in or not. The administrators get it by e-mail and answer it within
+    ACCESSIBILITY_ANSWER_DAYS; the admin lists the overdue ones.
+    """
+
+    received_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    page_url = models.CharField(_("page it concerns"), max_length=500, blank=True)
+    message = models.TextField(_("message"))
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signed-in sender"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("accessibility feedback")
+        verbose_name_plural = _("accessibility feedback")
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self):
+        return f"{self.received_at:%Y-%m-%d} {self.name or self.email or '-'}"
+
+    @property
+    def answer_due(self):
+        return self.received_at + timedelta(days=ACCESSIBILITY_ANSWER_DAYS)
+
+    def is_overdue(self, now=None) -> bool:
+        return self.answered_at is None and (now or timezone.now()) > self.answer_due

@@ -5,6 +5,7 @@ DEBUG off: it refuses to start without a real SECRET_KEY.
 """
 
 import os
+from datetime import date
 from pathlib import Path
 
 import dj_database_url
@@ -191,6 +192,20 @@ IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 100_000)
 # An import or report job with no sign of life from its worker this long lost it (issue 15).
 IMPORT_STALE_AFTER_SECONDS = env_int("IMPORT_STALE_AFTER_SECONDS", 15 * 60)
 REPORT_JOB_STALE_AFTER_SECONDS = env_int("REPORT_JOB_STALE_AFTER_SECONDS", 15 * 60)
+
+# The accessibility statement (/accessibility/, Act 306/2019): keep these true after each assessment.
+# Known gaps are separated by ";"; empty keeps the built-in, translated list (renewal/accessibility.py).
+ACCESSIBILITY_KNOWN_GAPS = [
+    gap.strip() for gap in env("ACCESSIBILITY_KNOWN_GAPS", "").split(";") if gap.strip()
+]
+ACCESSIBILITY_ASSESSED_ON = date.fromisoformat(env("ACCESSIBILITY_ASSESSED_ON", "2026-12-02"))
+ACCESSIBILITY_CONTACT_EMAIL = env("ACCESSIBILITY_CONTACT_EMAIL", "")
+# Who receives the feedback form's messages; empty: the ADMINS.
+ACCESSIBILITY_FEEDBACK_EMAIL = env_list("ACCESSIBILITY_FEEDBACK_EMAIL")
+# Empty name: the Regional State Administrative Agency for Southern Finland, in the reader's language.
+ACCESSIBILITY_AUTHORITY_NAME = env("ACCESSIBILITY_AUTHORITY_NAME", "")
+ACCESSIBILITY_AUTHORITY_WEB = env("ACCESSIBILITY_AUTHORITY_WEB", "saavutettavuusvaatimukset.fi")
+ADMINS = env_list("ADMINS")
 
 # The paradox radar's thresholds (initiatives/signals.py; README "The paradox radar").
 RADAR_SPEND_MONTHS = env_int("RADAR_SPEND_MONTHS", 3)

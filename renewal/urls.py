@@ -20,4 +20,5 @@ urlpatterns = [
     path("funding/", include("funding.urls")),
     path("reports/", include("reports.urls")),
     path("notifications/", include("notifications.urls")),
+    path("accessibility/", include("renewal.accessibility")),
 ]
