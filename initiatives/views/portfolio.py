@@ -145,7 +145,7 @@ def _export_rows(data):
             r.realised_fte,
             r.budget_eur,
             r.spent_eur,
-            r.next_review.isoformat() if r.next_review else "",
+            r.next_review,
             _("yes") if r.overdue else _("no"),
             r.radar.verdict_label if r.radar else "",
             r.days_in_phase,
