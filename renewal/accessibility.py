@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from renewal import audit
+from renewal.forms import OncePerSubmission, submitted_once
 from renewal.models import ACCESSIBILITY_ANSWER_DAYS, AccessibilityFeedback
 
 logger = logging.getLogger(__name__)
@@ -60,7 +61,7 @@ def feedback_recipients() -> list[str]:
     return [admin if isinstance(admin, str) else admin[1] for admin in settings.ADMINS]
 
 
-class FeedbackForm(forms.ModelForm):
+class FeedbackForm(OncePerSubmission, forms.ModelForm):
     # A honeypot: hidden from people (and from screen readers), filled in by naive bots.
     website = forms.CharField(required=False, label=gettext_lazy("Leave this field empty"))
 
@@ -145,9 +146,15 @@ def statement(request):
     if request.method == "POST":
         form = FeedbackForm(request.POST)
         if form.is_valid():
-            if not form.is_spam():
-                feedback_receive(form, request.user)
-            return redirect("accessibility:thanks")
+            thanks_url = reverse("accessibility:thanks")
+            if form.is_spam():
+                return redirect(thanks_url)
+            # A double click or a replayed POST stores and mails the feedback once.
+            with submitted_once(request, form) as once:
+                if not once.replayed:
+                    feedback_receive(form, request.user)
+                    once.url = thanks_url
+            return redirect(thanks_url)
     else:
         form = FeedbackForm(initial={"page_url": request.GET.get("page", "")[:500]})
     return render(

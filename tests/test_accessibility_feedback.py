@@ -95,6 +95,18 @@ def test_feedback_is_stored_once_mailed_once_and_audited(
 
 
 @pytest.mark.django_db
+def test_a_double_clicked_feedback_is_stored_and_mailed_once(
+    client, feedback_to, mailoutbox, django_capture_on_commit_callbacks
+):
+    key = client.get(STATEMENT).context["form"]["submission"].value()
+    first = send(client, django_capture_on_commit_callbacks, submission=key)
+    second = send(client, django_capture_on_commit_callbacks, submission=key)
+    assert first["Location"] == second["Location"] == reverse("accessibility:thanks")
+    assert AccessibilityFeedback.objects.count() == 1
+    assert len(mailoutbox) == 1
+
+
+@pytest.mark.django_db
 def test_feedback_without_a_dedicated_address_goes_to_the_admins(
     client, settings, mailoutbox, django_capture_on_commit_callbacks
 ):
