@@ -87,7 +87,7 @@ def _scope_path(model: type["AuditedModel"]) -> str:
     return model.audit_initiative_path
 
 
-def _write(model: type["AuditedModel"], rows: Iterable[Row]) -> list[AuditEntry]:
+def _write(model: type[models.Model], rows: Iterable[Row]) -> list[AuditEntry]:
     actor = current_actor()
     content_type = ContentType.objects.get_for_model(model)
     entries = [
@@ -391,14 +391,6 @@ m2m_changed.connect(_record_m2m, dispatch_uid="renewal.audit.m2m")
 def record(instance: models.Model, action: str, changes: dict[str, Any]) -> AuditEntry:
     """One explicit AuditEntry for a model that is not an AuditedModel (a row of the project core,
     which audit.py cannot subclass from without an import cycle), by the current actor."""
-    actor = current_actor()
-    return AuditEntry.objects.create(
-        actor=actor,
-        actor_name=str(actor) if actor else "",
-        action=action,
-        content_type=ContentType.objects.get_for_model(type(instance)),
-        object_id=str(instance.pk),
-        object_repr=str(instance)[:200],
-        changes=_jsonable(changes),
-        reason=_reason.get(),
-    )
+    return _write(type(instance), [(instance.pk, action, str(instance), _jsonable(changes), None)])[
+        0
+    ]

@@ -32,6 +32,7 @@ from funding.models import FundingApplication, FundingCall
 from initiatives.models import Benefit, BenefitKind, BenefitUnit, Initiative
 from metrics.models import KPI, Cadence, Direction, Measurement, ValueArea, refresh_kpi_statuses
 from organisations.models import Membership, Organisation, User
+from renewal.celery import app as celery_app
 
 Kind = Organisation.Kind
 Role = Membership.Role
@@ -57,6 +58,15 @@ def english_unless_asked():
     translation.activate("en")
     yield
     translation.deactivate()
+
+
+@pytest.fixture
+def celery_runs_tasks():
+    """Run Celery tasks in-process, as a worker would, even when REDIS_URL is set."""
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = eager
 
 
 def pytest_report_header(config):

@@ -331,17 +331,6 @@ def test_exports_check_ownership(outsider_client, initiative):
 # Large files in the background ------------------------------------------------------------------
 
 
-@pytest.fixture
-def celery_runs_tasks(settings):
-    """Run Celery tasks in-process, as a worker would, even when REDIS_URL is set."""
-    from renewal.celery import app
-
-    eager = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = eager
-
-
 def test_a_50000_row_file_is_checked_and_stored_by_the_background_task(
     member_client, initiative, kpi, make_kpi, celery_runs_tasks, django_capture_on_commit_callbacks
 ):

@@ -22,15 +22,6 @@ STALE = timedelta(minutes=16)  # past the default IMPORT_STALE_AFTER_SECONDS (15
 
 
 @pytest.fixture
-def celery_runs_tasks():
-    """Run Celery tasks in-process, as a worker would, even when REDIS_URL is set."""
-    eager = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = eager
-
-
-@pytest.fixture
 def clock():
     with time_machine.travel(timezone.now(), tick=False) as traveller:
         yield traveller
