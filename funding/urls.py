@@ -6,6 +6,7 @@ from funding import views
 app_name = "funding"
 urlpatterns = [
     path("", views.application_list, name="list"),
+    path("workspace/", views.workspace, name="workspace"),
     path("initiatives/<int:pk>/", views.initiative_applications, name="initiative"),
     path("initiatives/<int:pk>/apply/", views.application_create, name="create"),
     path("applications/<int:pk>/", views.application_detail, name="application"),

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,6 +11,7 @@ from funding.compare import compare_commitments
 from funding.forms import ApplicationForm, ReviewForm
 from funding.models import ApplicationState, FundingApplication, TransitionError
 from funding.reports import application_report
+from funding.workspace import officer_portfolio
 from initiatives.models import Initiative
 from initiatives.radar import radar_for
 from renewal import policy
@@ -59,6 +61,15 @@ def application_list(request: HttpRequest) -> HttpResponse:
             "is_officer": policy.is_funding_officer(request.user),
             "with_signal": with_signal,
         },
+    )
+
+
+def workspace(request: HttpRequest) -> HttpResponse:
+    """The funding officer's landing page: the portfolio of applications to their funder."""
+    if not policy.is_funding_officer(request.user):
+        raise PermissionDenied
+    return render(
+        request, "funding/workspace.html", {"applications": officer_portfolio(request.user)}
     )
 
 
