@@ -4,6 +4,7 @@ The officer's question is "did they weaken what they promised?": a target made e
 moved later, a KPI or benefit removed. And "is the promised benefit arriving on time?".
 """
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -13,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from funding.models import CommittedBenefit, CommittedKPI
 from initiatives.models import Benefit, RealisedBenefit
-from metrics.models import KPI, Direction
+from metrics.models import KPI, Direction, Measurement, Milestone
+from metrics.status import KPIStatus, Trend, kpi_status, projected_date, trend
 
 REMOVED = "removed"
 WEAKENED = "weakened"
@@ -56,6 +58,27 @@ class KPIComparison:
     committed: object
     current: object | None
     flags: list[str] = field(default_factory=list)
+    # The live part (`compare_commitments(..., live=True)`): the current KPI's status from its
+    # measurements (latest value and date, shown for the initiative's state), the trend of the
+    # recent measurements and when that trend reaches the *committed* target.
+    status: KPIStatus | None = None
+    trend: Trend | None = None
+    projected_committed: date | None = None
+
+    @property
+    def trend_label(self):
+        return Trend(self.trend).label if self.trend else ""
+
+    @property
+    def committed_reached(self) -> bool:
+        """The latest measured value is at or beyond the committed target."""
+        latest = self.status.latest_value if self.status else None
+        target = self.committed.target_value
+        if latest is None or target is None:
+            return False
+        return (
+            latest >= target if self.committed.direction == Direction.HIGHER else latest <= target
+        )
 
     @property
     def flag_labels(self):
@@ -69,6 +92,18 @@ class BenefitComparison:
     realised: Decimal = Decimal(0)
     flags: list[str] = field(default_factory=list)
     overdue: bool = False
+    # The live part: each realisation recorded (date, amount, where it shows), oldest first, and
+    # how much of it was realised by the committed date.
+    realisations: list = field(default_factory=list)
+
+    @property
+    def realised_by_expected_date(self) -> Decimal | None:
+        if self.committed.expected_date is None:
+            return None
+        return sum(
+            (r.amount for r in self.realisations if r.date <= self.committed.expected_date),
+            Decimal(0),
+        )
 
     @property
     def flag_labels(self):
@@ -126,17 +161,24 @@ class CommitmentComparison:
         return sum(1 for b in self.benefits if b.overdue)
 
 
-def compare_commitment(commitment, today: date) -> CommitmentComparison:
-    """The commitment beside the initiative as it is now, in five queries."""
-    return compare_commitments([commitment.pk], today)[commitment.pk]
+def compare_commitment(commitment, today: date, live: bool = False) -> CommitmentComparison:
+    """The commitment beside the initiative as it is now, in five queries (eight `live`)."""
+    return compare_commitments([commitment.pk], today, live)[commitment.pk]
 
 
-def compare_commitments(commitment_ids, today: date) -> dict[int, CommitmentComparison]:
+def compare_commitments(
+    commitment_ids, today: date, live: bool = False
+) -> dict[int, CommitmentComparison]:
     """Several commitments beside their initiatives as they are now, in five queries whatever
-    their number: for the officer's list as much as for one application."""
+    their number: for the officer's list as much as for one application.
+
+    `live` adds, in three queries more, what was measured and realised since: each KPI's status,
+    trend and projected date of reaching the committed target, and each benefit's realisations."""
     committed_kpis = list(CommittedKPI.objects.filter(commitment_id__in=commitment_ids))
     committed_benefits = list(CommittedBenefit.objects.filter(commitment_id__in=commitment_ids))
-    kpis = KPI.objects.in_bulk([c.kpi_id for c in committed_kpis if c.kpi_id])
+    kpis = KPI.objects.select_related("initiative").in_bulk(
+        [c.kpi_id for c in committed_kpis if c.kpi_id]
+    )
     benefits = Benefit.objects.in_bulk([c.benefit_id for c in committed_benefits if c.benefit_id])
     realised = realised_by_benefit([c.benefit_id for c in committed_benefits])
     result = {pk: CommitmentComparison([], []) for pk in commitment_ids}
@@ -146,7 +188,36 @@ def compare_commitments(commitment_ids, today: date) -> dict[int, CommitmentComp
         result[c.commitment_id].benefits.append(
             compare_benefit(c, benefits.get(c.benefit_id), realised.get(c.benefit_id, 0), today)
         )
+    if live:
+        _add_live(result, kpis, today)
     return result
+
+
+def _add_live(result: dict[int, CommitmentComparison], kpis: dict, today: date) -> None:
+    """Measurements, milestones and realisations of the compared KPIs and benefits: three
+    queries, whatever their number."""
+    measurements, milestones, realisations = defaultdict(list), defaultdict(list), defaultdict(list)
+    for m in Measurement.objects.filter(kpi_id__in=kpis).order_by("date", "id"):
+        measurements[m.kpi_id].append(m)
+    for m in Milestone.objects.filter(kpi_id__in=kpis):
+        milestones[m.kpi_id].append(m)
+    benefit_ids = [b.committed.benefit_id for c in result.values() for b in c.benefits]
+    for r in RealisedBenefit.objects.filter(benefit_id__in=[i for i in benefit_ids if i]).order_by(
+        "date", "id"
+    ):
+        realisations[r.benefit_id].append(r)
+    for comparison in result.values():
+        for k in comparison.kpis:
+            if k.current is None:
+                continue
+            points = [m for m in measurements[k.current.pk] if m.date <= today]
+            status = kpi_status(k.current, points, today, milestones[k.current.pk])
+            k.status = status.for_state(k.current.initiative.state)
+            k.trend = trend(k.current.direction, points)
+            if not k.committed_reached:
+                k.projected_committed = projected_date(k.committed, points)
+        for b in comparison.benefits:
+            b.realisations = realisations.get(b.committed.benefit_id, [])
 
 
 def realised_by_benefit(benefit_ids) -> dict[int, Decimal]:

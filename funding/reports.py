@@ -35,7 +35,7 @@ def application_report(application, today: date | None = None) -> ApplicationRep
     commitment = getattr(application, "commitment", None) if not application.is_draft else None
     if commitment is not None:
         kpis, benefits = list(commitment.kpis.all()), list(commitment.benefits.all())
-        comparison = compare_commitment(commitment, today)
+        comparison = compare_commitment(commitment, today, live=True)
         goals = commitment
     else:
         initiative = application.initiative

@@ -185,10 +185,11 @@ def status_from_latest(
     )
 
 
-def projected_date(kpi: "KPI", points: Sequence["Measurement"]) -> date | None:
-    """When the recent trend reaches the target, or None if it does not head there."""
+def trend_slope(points: Sequence["Measurement"]) -> float | None:
+    """The least-squares slope (units per day) of the last TREND_POINTS measurements, in date
+    order; None with fewer than two dates to draw it from."""
     recent = points[-TREND_POINTS:]
-    if len(recent) < 2 or kpi.target_value is None:
+    if len(recent) < 2:
         return None
     origin = recent[0].date
     xs = [(m.date - origin).days for m in recent]
@@ -198,8 +199,37 @@ def projected_date(kpi: "KPI", points: Sequence["Measurement"]) -> date | None:
     var = sum((x - mean_x) ** 2 for x in xs)
     if var == 0:
         return None
-    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / var
-    remaining = float(kpi.target_value) - ys[-1]
+    return sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / var
+
+
+class Trend(models.TextChoices):
+    """Where the recent measurements head, counted in the KPI's better direction."""
+
+    IMPROVING = "improving", _("improving")
+    FLAT = "flat", _("flat")
+    WORSENING = "worsening", _("worsening")
+
+
+def trend(direction: str, points: Sequence["Measurement"]) -> Trend | None:
+    """The recent trend of measurements in date order (`trend_slope`), or None without one."""
+    slope = trend_slope(points)
+    if slope is None:
+        return None
+    if abs(slope) < 1e-9:
+        return Trend.FLAT
+    better = slope > 0 if direction == Direction.HIGHER else slope < 0
+    return Trend.IMPROVING if better else Trend.WORSENING
+
+
+def projected_date(kpi: "KPI", points: Sequence["Measurement"]) -> date | None:
+    """When the recent trend reaches the target, or None if it does not head there.
+
+    `kpi` is anything with a `target_value`: a KPI, or a committed KPI for the committed target."""
+    slope = trend_slope(points)
+    if slope is None or kpi.target_value is None:
+        return None
+    recent = points[-TREND_POINTS:]
+    remaining = float(kpi.target_value) - float(recent[-1].value)
     if slope == 0 or remaining / slope < 0:
         return None
     days = remaining / slope
