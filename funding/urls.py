@@ -7,6 +7,7 @@ app_name = "funding"
 urlpatterns = [
     path("", views.application_list, name="list"),
     path("workspace/", views.workspace, name="workspace"),
+    path("workspace/export.<str:fmt>", views.workspace_export, name="workspace_export"),
     path("initiatives/<int:pk>/", views.initiative_applications, name="initiative"),
     path("initiatives/<int:pk>/apply/", views.application_create, name="create"),
     path("applications/<int:pk>/", views.application_detail, name="application"),

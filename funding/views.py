@@ -5,16 +5,19 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
+from funding import workspace as workspace_data
 from funding.compare import compare_commitments
 from funding.forms import ApplicationForm, ReviewForm
 from funding.models import ApplicationState, FundingApplication, TransitionError
 from funding.reports import application_report
-from funding.workspace import officer_portfolio
+from funding.workspace import build_workspace
 from initiatives.models import Initiative
 from initiatives.radar import radar_for
+from initiatives.views.portfolio import _url_builder as filtered_url
 from renewal import policy
+from renewal.exports import table_response
 from renewal.forms import save_or_show_conflict, submitted_once
 from renewal.policy import Action
 
@@ -64,12 +67,52 @@ def application_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def workspace(request: HttpRequest) -> HttpResponse:
-    """The funding officer's landing page: the portfolio of applications to their funder."""
+def _officer_only(request: HttpRequest) -> None:
     if not policy.is_funding_officer(request.user):
         raise PermissionDenied
-    return render(
-        request, "funding/workspace.html", {"applications": officer_portfolio(request.user)}
+
+
+@require_safe
+def workspace(request: HttpRequest) -> HttpResponse:
+    """The funding officer's landing page: the funded portfolio of what their funder received,
+    filtered by the GET query; the charts drill down to the same page, filtered further."""
+    _officer_only(request)
+    data = build_workspace(request.user, request.GET)
+    url = filtered_url(request, "funding:workspace")
+    groups = data.by_call_and_year()
+    counts = data.counts()
+    context = {
+        "workspace": data,
+        "form": data.filters,
+        "groups": [(g, url(call=g.call.pk, state=ApplicationState.GRANTED)) for g in groups],
+        "totals": data.totals,
+        "signal_counts": [
+            (label, counts.get(code, 0), url(signal=code))
+            for code, label in workspace_data.SIGNAL_LABELS.items()
+        ],
+        "figures": {
+            "benefit": workspace_data.benefit_by_call_figure(groups, url),
+            "signals": workspace_data.signals_figure(counts, url),
+        },
+        "export_query": request.GET.urlencode(),
+    }
+    status = 400 if data.filters.errors else 200
+    return render(request, "funding/workspace.html", context, status=status)
+
+
+@require_safe
+def workspace_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The workspace's applications as CSV or XLSX: exactly the rows the same filters list."""
+    _officer_only(request)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    data = build_workspace(request.user, request.GET)
+    if data.filters.errors:
+        return workspace(request)
+    header, body = workspace_data.export_table(data)
+    stamp = timezone.localdate().isoformat()
+    return table_response(
+        header, body, fmt=fmt, filename=f"funded-portfolio-{stamp}", sheet=_("Funded portfolio")
     )
 
 

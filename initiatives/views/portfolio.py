@@ -15,12 +15,13 @@ from metrics.status import ShownStatus
 from renewal.exports import table_response
 
 
-def _url_builder(request):
-    """The portfolio URL with the current filters, some of them changed: drill-down links.
+def _url_builder(request, view: str = "initiatives:portfolio"):
+    """The portfolio URL (or another filtered page's, `view`) with the current filters, some of
+    them changed: drill-down links. The funding officer's workspace builds its links with it too.
 
     Charts and tables call it hundreds of times per page, so it works on plain pairs.
     """
-    base = reverse("initiatives:portfolio")
+    base = reverse(view)
     current = [(key, value) for key, values in request.GET.lists() for value in values]
 
     def url(**changes):
