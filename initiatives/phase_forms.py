@@ -346,6 +346,16 @@ class ReviewActionForm(forms.Form):
         return cleaned
 
 
+class ActionDoneForm(forms.Form):
+    note = forms.CharField(
+        label=_("What was done"),
+        help_text=_("A sentence for the next review, e.g. what changed or where the result is."),
+        max_length=500,
+        required=False,
+        validators=[no_line_breaks],
+    )
+
+
 class ScaleForm(OncePerSubmission, forms.Form):
     title = forms.CharField(
         label=_("Title of the follow-up initiative"),

@@ -5,6 +5,7 @@ from initiatives import views
 app_name = "initiatives"
 urlpatterns = [
     path("", views.initiative_list, name="list"),
+    path("my-work/", views.my_work, name="my_work"),
     path("new/", views.initiative_create, name="create"),
     path("portfolio/", views.portfolio, name="portfolio"),
     path(
@@ -33,6 +34,7 @@ urlpatterns = [
     ),
     path("<int:pk>/reviews/new/", views.review_create, name="review_create"),
     path("<int:pk>/reviews/<int:review_pk>/", views.review_detail, name="review"),
+    path("<int:pk>/actions/<int:action_pk>/done/", views.action_done, name="action_done"),
     path("<int:pk>/scale/", views.scale, name="scale"),
     path("<int:pk>/gate/", views.gate_decide, name="gate"),
     path("<int:pk>/gate/request/", views.gate_request, name="gate_request"),

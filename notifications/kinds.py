@@ -33,6 +33,7 @@ from initiatives.models import (
     Initiative,
     Phase,
     Review,
+    ReviewAction,
     ReviewDecision,
     State,
 )
@@ -850,6 +851,84 @@ class ApplicationInitiativeStopped(ReminderKind):
         )
 
 
+class ReviewActionDue(ReminderKind):
+    """An open action a review gave someone: to its owner, once as its due date comes (from
+    LEAD_DAYS before it) and once more when it is overdue. Marking it done ends both."""
+
+    code = Kind.REVIEW_ACTION
+    LEAD_DAYS = 1
+
+    def period_key(self, period):
+        """`due` comes before `overdue`."""
+        return (period == "overdue",)
+
+    def outdated(self, notification, now):
+        """Once the action is done, nobody needs reminding of it."""
+        action_id = int(notification.subject.split(":", 1)[1])
+        return not ReviewAction.objects.filter(pk=action_id, done=False).exists()
+
+    def due(self, now, people):
+        # A day's margin: the local date may be ahead of UTC's; each action checks its own below.
+        latest = now.date() + timedelta(days=self.LEAD_DAYS + 1)
+        actions = ReviewAction.objects.filter(
+            done=False,
+            owner__isnull=False,
+            due_date__lte=latest,
+            review__initiative__state=State.ACTIVE,
+        ).select_related("owner", "review__initiative__organisation")
+        for action in actions:
+            review, initiative = action.review, action.review.initiative
+            time_zone = initiative.review_time_zone
+            days_to_go = (action.due_date - local_now(now, time_zone).date()).days
+            if days_to_go > self.LEAD_DAYS:
+                continue
+            recipient = people(action.owner)
+            if not people.may_see(recipient, initiative):
+                continue
+            yield Due(
+                recipient=recipient,
+                kind=self.code,
+                subject=f"review_action:{action.pk}",
+                period="due" if days_to_go >= 0 else "overdue",
+                params={
+                    "action": action.description,
+                    "initiative": initiative.title,
+                    "date": action.due_date.isoformat(),
+                    "review_date": review.date.isoformat(),
+                    "overdue": days_to_go < 0,
+                },
+                url=f"{review.get_absolute_url()}#action-{action.pk}",
+                time_zone=time_zone,
+            )
+
+    def message(self, params):
+        values = {
+            **params,
+            "date": long_date(params["date"]),
+            "review_date": long_date(params["review_date"]),
+        }
+        if params["overdue"]:
+            title = _("Review action overdue: %(action)s")
+            first = _(
+                "The review of %(initiative)s on %(review_date)s gave you an action due on "
+                "%(date)s, and it is not marked done: %(action)s"
+            )
+        else:
+            title = _("Review action due on %(date)s: %(action)s")
+            first = _(
+                "The review of %(initiative)s on %(review_date)s gave you an action due on "
+                "%(date)s: %(action)s"
+            )
+        return Message(
+            title=title % values,
+            lines=[
+                first % values,
+                _("Mark it done with a note on what was done, so the next review sees it."),
+            ],
+            action=_("Open the action"),
+        )
+
+
 KINDS: dict[str, ReminderKind] = {
     kind.code: kind
     for kind in (
@@ -860,6 +939,7 @@ KINDS: dict[str, ReminderKind] = {
         FundingCommitment(),
         GateRequested(),
         ApplicationInitiativeStopped(),
+        ReviewActionDue(),
     )
 }
 

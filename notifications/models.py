@@ -23,6 +23,7 @@ class Kind(models.TextChoices):
         "application_initiative_stopped",
         _("Initiative stopped while its funding application is open"),
     )
+    REVIEW_ACTION = "review_action", _("Review action due or overdue")
 
 
 class EmailStatus(models.TextChoices):

@@ -206,6 +206,14 @@ def is_funding_officer(user: AnyUser) -> bool:
     return bool(_officer_paths(user))
 
 
+def lands_on_funding(user: AnyUser) -> bool:
+    """A funding officer with no role in any applicant organisation starts at the funding
+    workspace; one who also works in an organisation starts at their own work."""
+    if not is_funding_officer(user) or user.is_superuser:
+        return False
+    return not any(role in ROLE_RANK for _, role in _memberships(user))  # type: ignore[arg-type]
+
+
 # Any application model: the rule reads its `State` from the queryset's own model (see below).
 def officer_applications(user: AnyUser, applications: QuerySet[Any]) -> QuerySet[Any]:
     """The officer rule: of these funding applications, the ones the user reads and reviews as a

@@ -151,7 +151,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "initiatives:list"
+LOGIN_REDIRECT_URL = "initiatives:my_work"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en"

@@ -7,7 +7,7 @@ from api.api import urls as api_urls
 from renewal import views
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="initiatives:list", permanent=False)),
+    path("", RedirectView.as_view(pattern_name="initiatives:my_work", permanent=False)),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

@@ -1,7 +1,10 @@
 """Phase 4: reviews on a fixed rhythm, each a snapshot of the KPIs and a decision."""
 
+from datetime import date
+
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -57,6 +60,9 @@ class Review(AuditedModel):
     def __str__(self):
         return f"{self.get_kind_display()} {self.date}"
 
+    def get_absolute_url(self):
+        return reverse("initiatives:review", args=[self.initiative_id, self.pk])
+
 
 class ReviewKPISnapshot(models.Model):
     """A KPI's value and status as they were at the review; later edits never change it."""
@@ -97,6 +103,18 @@ class ReviewAction(AuditedModel):
     )
     due_date = models.DateField(_("due date"), validators=[plausible_date])
     done = models.BooleanField(_("done"), default=False)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("marked done by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    done_note = models.CharField(
+        _("what was done"), max_length=500, blank=True, validators=[no_line_breaks]
+    )
 
     audit_initiative_path = "review__initiative_id"
 
@@ -107,3 +125,24 @@ class ReviewAction(AuditedModel):
 
     def __str__(self):
         return self.description
+
+    def is_overdue(self, today: date) -> bool:
+        return not self.done and self.due_date < today
+
+    def mark_done(self, user, note: str) -> bool:
+        """Mark the action done with what was done; False when someone already had (the first
+        one's note stands). The change is audited like every other write to the action."""
+        with transaction.atomic():
+            # The row lock makes a double click, or two people at once, mark it done once.
+            current = ReviewAction.objects.select_for_update().get(pk=self.pk)
+            if current.done:
+                self.refresh_from_db()
+                return False
+            self.done, self.done_at, self.done_by, self.done_note = (
+                True,
+                timezone.now(),
+                user,
+                note,
+            )
+            self.save(update_fields=["done", "done_at", "done_by", "done_note"])
+        return True

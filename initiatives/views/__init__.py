@@ -12,6 +12,7 @@ from initiatives.views.core import (
     resume,
     stop,
 )
+from initiatives.views.my_work import my_work
 from initiatives.views.phases import (
     item_delete,
     item_form,
@@ -20,7 +21,7 @@ from initiatives.views.phases import (
     value_stream_start,
 )
 from initiatives.views.portfolio import portfolio, portfolio_export
-from initiatives.views.reviews import review_create, review_detail, scale
+from initiatives.views.reviews import action_done, review_create, review_detail, scale
 from initiatives.views.spend import (
     spend,
     spend_edit,
@@ -30,6 +31,7 @@ from initiatives.views.spend import (
 )
 
 __all__ = [
+    "action_done",
     "decisions",
     "gate_decide",
     "gate_request",
@@ -42,6 +44,7 @@ __all__ = [
     "item_delete",
     "item_form",
     "move_back",
+    "my_work",
     "portfolio",
     "portfolio_export",
     "resume",

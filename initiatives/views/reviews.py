@@ -1,14 +1,17 @@
 """Phase 4 reviews and Phase 5 acceleration."""
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from initiatives import services
-from initiatives.models import GateError, Initiative, Phase, Review
-from initiatives.phase_forms import ReviewActionForm, ReviewForm, ScaleForm
+from initiatives.models import GateError, Initiative, Phase, Review, ReviewAction
+from initiatives.phase_forms import ActionDoneForm, ReviewActionForm, ReviewForm, ScaleForm
 from organisations.models import Organisation, people_in
 from renewal import policy
 from renewal.forms import submitted_once
@@ -19,7 +22,11 @@ ACTION_ROWS = 3
 
 def review_create(request: HttpRequest, pk: int) -> HttpResponse:
     initiative = Initiative.objects.get_for(request.user, pk, Action.EDIT)
-    people = people_in(Organisation.objects.filter(pk__in=initiative.organisation.ancestor_ids()))
+    # An action's owner must be able to mark it done: a member or leader over the initiative.
+    people = people_in(
+        Organisation.objects.filter(pk__in=initiative.organisation.ancestor_ids()),
+        roles=policy.OWNER_ROLES,
+    )
     data = request.POST or None
     form = ReviewForm(data)
     action_forms = [
@@ -47,7 +54,13 @@ def review_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "initiatives/review_form.html",
-        {"form": form, "action_forms": action_forms, "initiative": initiative},
+        {
+            "form": form,
+            "action_forms": action_forms,
+            "initiative": initiative,
+            "still_open": open_actions_before(initiative),
+            "today": timezone.localdate(),
+        },
     )
 
 
@@ -56,13 +69,63 @@ def review_detail(request: HttpRequest, pk: int, review_pk: int) -> HttpResponse
     review = (
         Review.objects.filter(initiative=initiative, pk=review_pk)
         .select_related("recorded_by")
-        .prefetch_related("snapshots", "actions__owner")
+        .prefetch_related("snapshots", "actions__owner", "actions__done_by")
         .first()
     )
     if review is None:
         raise Http404
     return render(
-        request, "initiatives/review_detail.html", {"initiative": initiative, "review": review}
+        request,
+        "initiatives/review_detail.html",
+        {
+            "initiative": initiative,
+            "review": review,
+            "still_open": open_actions_before(initiative, review),
+            "can_edit": policy.can(request.user, Action.EDIT, initiative),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def open_actions_before(initiative, review=None) -> list[ReviewAction]:
+    """The actions of earlier reviews that nobody has marked done, for the next review to see."""
+    actions = ReviewAction.objects.filter(review__initiative=initiative, done=False)
+    if review is not None:
+        actions = actions.filter(
+            Q(review__date__lt=review.date) | Q(review__date=review.date, review__pk__lt=review.pk)
+        )
+    return list(actions.select_related("owner", "done_by", "review").order_by("due_date", "pk"))
+
+
+def action_done(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
+    """Mark a review action done, with a note on what was done."""
+    initiative = Initiative.objects.get_for(request.user, pk, Action.EDIT)
+    action = policy.get_or_404(
+        ReviewAction.objects.filter(review__initiative=initiative).select_related(
+            "review", "owner", "done_by"
+        ),
+        action_pk,
+    )
+    back = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = ""
+    back = back or f"{action.review.get_absolute_url()}#action-{action.pk}"
+    form = ActionDoneForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            if action.mark_done(request.user, form.cleaned_data["note"]):
+                messages.success(request, _("Action marked done: %(action)s") % {"action": action})
+            else:
+                messages.info(request, _("Someone had already marked this action done."))
+            return redirect(back)
+        status = 400
+    else:
+        status = 200
+    return render(
+        request,
+        "initiatives/action_done.html",
+        {"form": form, "initiative": initiative, "action": action, "next": back},
+        status=status,
     )
 
 
