@@ -7,11 +7,10 @@ user as the actor, and go through metrics.measurements like the form and the fil
 
 from dataclasses import replace
 from functools import wraps
-from math import ceil
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import Http404, JsonResponse
 from django.urls import re_path
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +19,8 @@ from ninja import NinjaAPI, Path, Query, Status, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from api.auth import TokenAuth, require_write
+from api.funding import router as funding_router
+from api.paging import page as _page
 from api.schemas import (
     ERRORS,
     BatchIn,
@@ -208,28 +209,6 @@ def _method_not_allowed_as_json(view):
 
 
 # Helpers ---------------------------------------------------------------------------------------
-
-
-def _page(request: HttpRequest, items, params) -> dict:
-    count = len(items) if isinstance(items, list) else items.count()
-    pages = max(1, ceil(count / params.page_size))
-    start = (params.page - 1) * params.page_size
-    results = list(items[start : start + params.page_size])
-
-    def link(number):
-        query = request.GET.copy()
-        query["page"] = number
-        return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
-
-    return {
-        "count": count,
-        "page": params.page,
-        "pages": pages,
-        "page_size": params.page_size,
-        "next": link(params.page + 1) if params.page < pages else None,
-        "previous": link(min(params.page - 1, pages)) if params.page > 1 else None,
-        "results": results,
-    }
 
 
 def _number(value):
@@ -648,3 +627,7 @@ def spend_record(request, initiative_id: Path[Id], payload: SpendIn):
     created, updated = write_spend(request.user, initiative, items, replace=True)
     data = {**_spend(initiative), "created": created, "updated": updated}
     return Status(201 if created else 200, data)
+
+
+# Funding: applications, commitments and progress reports (api/funding.py).
+api.add_router("/funding", funding_router)

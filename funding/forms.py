@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from funding.models import COMMENT_REQUIRED, FundingApplication, FundingCall
+from funding.models import COMMENT_REQUIRED, FundingApplication, FundingCall, ProgressReport
 from renewal.forms import DateInput, NumberField, OncePerSubmission, VersionedModelForm
 
 
@@ -92,3 +92,44 @@ class ReviewForm(forms.Form):
                 ),
             )
         return cleaned
+
+
+class ProgressRequestForm(OncePerSubmission, forms.ModelForm):
+    """An officer asks a granted application for a progress report by a date."""
+
+    class Meta:
+        model = ProgressReport
+        fields = ["due_on", "request_note"]
+        widgets = {"due_on": DateInput(), "request_note": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_due_on(self):
+        due_on = self.cleaned_data["due_on"]
+        if due_on < timezone.localdate():
+            raise forms.ValidationError(_("The due date cannot be in the past."))
+        return due_on
+
+
+class ProgressNarrativeForm(VersionedModelForm):
+    """The applicant's words; the figures come from the initiative."""
+
+    class Meta:
+        model = ProgressReport
+        fields = ["narrative"]
+        widgets = {"narrative": forms.Textarea(attrs={"rows": 10})}
+
+
+class ProgressReviewForm(forms.Form):
+    """An officer's review comment on a submitted report."""
+
+    body = forms.CharField(
+        label=_("Review comment"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("The applicant sees this."),
+        error_messages={"required": COMMENT_REQUIRED},
+    )
+
+    def clean_body(self):
+        body = self.cleaned_data["body"].strip()
+        if not body:
+            raise forms.ValidationError(COMMENT_REQUIRED)
+        return body

@@ -483,3 +483,224 @@ class CommittedBenefit(FrozenModel):
 
     def __str__(self):
         return self.description
+
+
+# Progress reports --------------------------------------------------------------------------------
+
+
+class ProgressState(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    SUBMITTED = "submitted", _("Submitted")
+    REVIEWED = "reviewed", _("Reviewed")
+
+
+class ProgressReportQuerySet(AuditedQuerySet):
+    def update(self, **kwargs):
+        # The model-level guard for bulk writes: a submitted report's words are its snapshot's.
+        if "narrative" in kwargs and self.exclude(state=ProgressState.REQUESTED).exists():
+            raise ImmutableError("A submitted progress report cannot change.")
+        return super().update(**kwargs)
+
+    update.alters_data = True
+
+    def visible_to(self, user):
+        """The reports of the applications the user may read (the application's rule)."""
+        return self.filter(application__in=FundingApplication.objects.visible_to(user))
+
+    def get_for(self, user, pk, needs: Action = Action.VIEW) -> "ProgressReport":
+        """The report if the user may see its application (else 404) and do `needs` (else 403)."""
+        report = policy.get_or_404(
+            self.select_related(
+                "application__initiative__organisation",
+                "application__initiative__owner",
+                "application__call__funder",
+            ),
+            pk,
+        )
+        policy.authorize_application(user, report.application, needs)
+        return report
+
+
+class ProgressReport(AuditedModel):
+    """A progress report a funding officer asked of a granted application, due on a date.
+
+    The applicant writes the narrative while it is requested; submitting freezes the narrative
+    and the initiative's figures of that moment as a `ProgressSnapshot`, which never changes.
+    """
+
+    State = ProgressState
+    objects = models.Manager.from_queryset(ProgressReportQuerySet)()
+
+    application = models.ForeignKey(
+        FundingApplication,
+        verbose_name=_("application"),
+        on_delete=models.PROTECT,
+        related_name="progress_reports",
+    )
+    due_on = models.DateField(_("due on"), validators=[plausible_date])
+    request_note = models.TextField(
+        _("what the funder asks"),
+        blank=True,
+        help_text=_("What the report should cover, beyond the figures."),
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    state = models.CharField(
+        _("state"), max_length=12, choices=ProgressState, default=ProgressState.REQUESTED
+    )
+    narrative = models.TextField(
+        _("progress narrative"),
+        blank=True,
+        help_text=_("What has been done and achieved since the funding, and what comes next."),
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    audit_initiative_path = "application__initiative_id"
+    audit_exclude = ("requested_at", "version")
+
+    class Meta:
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        ordering = ["-due_on", "-id"]
+
+    def __str__(self):
+        return _("Progress report due %(date)s") % {"date": self.due_on}
+
+    def get_absolute_url(self):
+        return reverse("funding:progress", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == ProgressState.REQUESTED
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            stored = (
+                type(self)
+                ._base_manager.filter(pk=self.pk)
+                .values_list("state", "narrative")
+                .first()
+            )
+            if stored and stored[0] != ProgressState.REQUESTED and stored[1] != self.narrative:
+                raise ImmutableError(f"Progress report #{self.pk} is submitted and cannot change.")
+        super().save(*args, **kwargs)
+
+    @classmethod
+    @transaction.atomic
+    def request(cls, application, user, due_on, note: str = "") -> "ProgressReport":
+        """An officer asks a granted application for a report by `due_on`."""
+        if application.state != ApplicationState.GRANTED:
+            raise TransitionError(_("Progress reports are requested of granted applications."))
+        return cls.objects.create(
+            application=application, requested_by=user, due_on=due_on, request_note=note.strip()
+        )
+
+    @transaction.atomic
+    def submit(self, user, figures: dict) -> "ProgressSnapshot":
+        """Send the report to the funder: the narrative and `figures` are frozen as they are."""
+        if not self.narrative.strip():
+            raise TransitionError(_("Write the narrative before submitting the report."))
+        now = timezone.now()
+        claimed = (
+            type(self)
+            .objects.filter(pk=self.pk, state=ProgressState.REQUESTED)
+            .update(state=ProgressState.SUBMITTED, submitted_at=now)
+        )
+        if claimed != 1:
+            raise TransitionError(_("The report was submitted already. Reload the page."))
+        self.state, self.submitted_at = ProgressState.SUBMITTED, now
+        return ProgressSnapshot.objects.create(
+            report=self,
+            narrative=self.narrative,
+            figures=figures,
+            submitted_by=user,
+            submitted_at=now,
+        )
+
+    @transaction.atomic
+    def review(self, user, body: str) -> "ProgressComment":
+        """An officer's comment on a submitted report; the first one marks it reviewed."""
+        if self.state == ProgressState.REQUESTED:
+            raise TransitionError(_("The report can be reviewed once it is submitted."))
+        if not body.strip():
+            raise TransitionError(COMMENT_REQUIRED)
+        if self.state == ProgressState.SUBMITTED:
+            now = timezone.now()
+            type(self).objects.filter(pk=self.pk, state=ProgressState.SUBMITTED).update(
+                state=ProgressState.REVIEWED, reviewed_at=now
+            )
+            self.state, self.reviewed_at = ProgressState.REVIEWED, now
+        return ProgressComment.objects.create(report=self, author=user, body=body.strip())
+
+
+class ProgressSnapshot(FrozenModel):
+    """A submitted progress report as the funder received it: never changed or deleted."""
+
+    report = models.OneToOneField(
+        ProgressReport,
+        verbose_name=_("progress report"),
+        on_delete=models.PROTECT,
+        related_name="snapshot",
+    )
+    narrative = models.TextField(_("progress narrative"))
+    # The initiative's KPIs, benefits, spend and signals when submitted (funding.progress).
+    figures = models.JSONField(_("figures"), default=dict)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+
+    audit_initiative_path = "report__application__initiative_id"
+
+    def audit_initiative_id(self):
+        return self.report.application.initiative_id
+
+    class Meta:
+        verbose_name = _("progress report snapshot")
+        verbose_name_plural = _("progress report snapshots")
+
+    def __str__(self):
+        return f"{self.report} ({self.submitted_at:%Y-%m-%d})"
+
+
+class ProgressComment(AuditedModel):
+    """An officer's review comment on a submitted progress report; the applicant reads it."""
+
+    report = models.ForeignKey(
+        ProgressReport,
+        verbose_name=_("progress report"),
+        on_delete=models.CASCADE,
+        related_name="comments",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    body = models.TextField(_("comment"))
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+
+    audit_initiative_path = "report__application__initiative_id"
+    audit_exclude = ("created_at",)
+
+    class Meta:
+        verbose_name = _("progress report comment")
+        verbose_name_plural = _("progress report comments")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.author}: {self.body[:60]}"

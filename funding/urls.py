@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from funding import views
+from funding import progress_views, views
 
 app_name = "funding"
 urlpatterns = [
@@ -19,5 +19,13 @@ urlpatterns = [
         RedirectView.as_view(pattern_name="reports:application", permanent=True),
         name="pdf",
     ),
+    path(
+        "applications/<int:pk>/progress/",
+        progress_views.progress_request,
+        name="progress_request",
+    ),
+    path("progress/<int:pk>/", progress_views.progress_detail, name="progress"),
+    path("progress/<int:pk>/edit/", progress_views.progress_edit, name="progress_edit"),
+    path("progress/<int:pk>/review/", progress_views.progress_review, name="progress_review"),
     path("applications/<int:pk>/<slug:move>/", views.application_move, name="move"),
 ]

@@ -11,6 +11,7 @@ from funding import workspace as workspace_data
 from funding.compare import compare_commitments
 from funding.forms import ApplicationForm, ReviewForm
 from funding.models import ApplicationState, FundingApplication, TransitionError
+from funding.progress import progress_panel
 from funding.reports import application_report
 from funding.workspace import build_workspace
 from initiatives.models import Initiative
@@ -162,7 +163,9 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "funding/detail.html", _detail_context(request, application))
 
 
-def _detail_context(request, application, review_form: ReviewForm | None = None) -> dict:
+def _detail_context(
+    request, application, review_form: ReviewForm | None = None, progress_request_form=None
+) -> dict:
     """The application page, shown as it is or with the officer's review form and its errors."""
     can_review = policy.can_review(request.user, application)
     if review_form is None and can_review:
@@ -177,6 +180,7 @@ def _detail_context(request, application, review_form: ReviewForm | None = None)
         "radar": radar_for([application.initiative], timezone.localdate())[
             application.initiative_id
         ],
+        **progress_panel(request.user, application, progress_request_form),
     }
 
 

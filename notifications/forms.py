@@ -21,7 +21,15 @@ HELP = {
     ),
     Kind.APPLICATION_INITIATIVE_STOPPED: _(
         "If you are a funding officer: when an initiative whose application to your funder is "
-        "still open is stopped."
+        "still open is stopped, or one your funder granted is stopped or put on hold."
+    ),
+    Kind.COMMITMENT_WEAKENED: _(
+        "If you are a funding officer: when a granted application's committed KPI target is "
+        "made weaker or its date postponed."
+    ),
+    Kind.PROGRESS_REPORT: _(
+        "When a funder asks your initiative for a progress report, as it falls due and when it "
+        "is overdue; funding officers hear when it is overdue."
     ),
 }
 

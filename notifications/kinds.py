@@ -19,13 +19,21 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from funding.compare import realised_by_benefit
-from funding.models import OPEN_STATES, ApplicationState, CommittedBenefit, FundingApplication
+from funding.compare import POSTPONED, WEAKENED, compare_commitments, realised_by_benefit
+from funding.models import (
+    OPEN_STATES,
+    ApplicationState,
+    CommittedBenefit,
+    FundingApplication,
+    ProgressReport,
+)
+from funding.progress import reporters
 from initiatives.figures import benefit_amount, next_reviews
 from initiatives.models import (
     GateDecision,
@@ -44,7 +52,7 @@ from metrics.status import ALLOWED_AGE_DAYS, ShownStatus, Status
 from notifications.models import Kind, Notification
 from organisations.models import Membership
 from renewal import policy
-from renewal.formatting import eur, long_date, short_date
+from renewal.formatting import eur, long_date, number, short_date
 from renewal.svg import bar_chart, scatter_chart
 
 # While a measurement stays overdue, it is reminded again once per cadence interval.
@@ -595,7 +603,8 @@ class FundingCommitment(ReminderKind):
     """A benefit committed in a granted funding application, not yet realised in full: to the
     initiative's owner, once before its expected date and, while it stays short, once a month
     after it. The officer's overdue list shows the same benefits; this makes sure the owner
-    hears of them first.
+    hears of them first. Each of the funder's officers hears once that its date passed unmet
+    (period `overdue`).
     """
 
     code = Kind.FUNDING_COMMITMENT
@@ -622,6 +631,7 @@ class FundingCommitment(ReminderKind):
             )
         )
         realised = realised_by_benefit([c.benefit_id for c in committed])
+        officers = officers_by_application(people, {c.commitment.application_id for c in committed})
         for benefit in committed:
             application = benefit.commitment.application
             initiative = application.initiative
@@ -635,27 +645,30 @@ class FundingCommitment(ReminderKind):
                 period = "upcoming"
             else:
                 period = f"overdue+{(-days_to_go - 1) // self.REPEAT_DAYS}"
-            recipient = people(initiative.owner)
-            if not people.may_read_application(recipient, application):
-                continue
-            yield Due(
-                recipient=recipient,
-                kind=self.code,
-                subject=f"committed_benefit:{benefit.pk}",
-                period=period,
-                params={
-                    "benefit": benefit.description,
-                    "initiative": initiative.title,
-                    "call": application.call.name,
-                    "date": benefit.expected_date.isoformat(),
-                    "quantity": str(benefit.quantity),
-                    "realised": str(so_far),
-                    "unit": benefit.unit,
-                    "overdue": days_to_go < 0,
-                },
-                url=application.get_absolute_url(),
-                time_zone=time_zone,
-            )
+            params = {
+                "benefit": benefit.description,
+                "initiative": initiative.title,
+                "call": application.call.name,
+                "date": benefit.expected_date.isoformat(),
+                "quantity": str(benefit.quantity),
+                "realised": str(so_far),
+                "unit": benefit.unit,
+                "overdue": days_to_go < 0,
+            }
+            recipients = [(people(initiative.owner), period, False)]
+            if days_to_go < 0:
+                recipients += [(o, "overdue", True) for o in officers[application.pk]]
+            for recipient, when, officer in recipients:
+                if officer or people.may_read_application(recipient, application):
+                    yield Due(
+                        recipient=recipient,
+                        kind=self.code,
+                        subject=f"committed_benefit:{benefit.pk}",
+                        period=when,
+                        params={**params, "officer": officer},
+                        url=application.get_absolute_url(),
+                        time_zone=time_zone,
+                    )
 
     def message(self, params):
         values = {
@@ -676,15 +689,16 @@ class FundingCommitment(ReminderKind):
                 "%(initiative)s committed to %(quantity)s of “%(benefit)s” by %(date)s in its "
                 "funding application. So far %(realised)s has been recorded as realised."
             )
+        advice = _(
+            "Record what has been realised, or explain the delay in the next review: "
+            "the funder's officer sees the same comparison."
+        )
+        if params.get("officer"):
+            title = _("Committed benefit not realised by its date: %(benefit)s")
+            advice = _("Ask the owner about the delay, or request a progress report.")
         return Message(
             title=title % values,
-            lines=[
-                first % values,
-                _(
-                    "Record what has been realised, or explain the delay in the next review: "
-                    "the funder's officer sees the same comparison."
-                ),
-            ],
+            lines=[first % values, advice],
             action=_("Open the funding application"),
         )
 
@@ -751,22 +765,27 @@ class GateRequested(ReminderKind):
 
 
 class ApplicationInitiativeStopped(ReminderKind):
-    """An application still open at the funder whose initiative was stopped: to the funder's
-    officers, once per application, so that nobody grants money to it unaware."""
+    """An application still open at the funder whose initiative was stopped, or a granted one
+    whose initiative was stopped or put on hold: to each of the funder's officers, once per
+    application and state, so that nobody grants money to it unaware and the funder hears
+    when what it funds stops."""
 
     code = Kind.APPLICATION_INITIATIVE_STOPPED
 
     def outdated(self, notification, now):
-        """Once the application is decided or withdrawn, the warning has done its work."""
+        """Once an open application is decided or withdrawn, the warning has done its work."""
         application_id = int(notification.subject.split(":", 1)[1])
-        return not FundingApplication.objects.filter(
-            pk=application_id, state__in=OPEN_STATES
-        ).exists()
+        states = (ApplicationState.GRANTED,) if notification.params.get("granted") else OPEN_STATES
+        return not FundingApplication.objects.filter(pk=application_id, state__in=states).exists()
 
     def due(self, now, people):
         applications = list(
             FundingApplication.objects.filter(
-                state__in=OPEN_STATES, initiative__state=State.STOPPED
+                Q(state__in=OPEN_STATES, initiative__state=State.STOPPED)
+                | Q(
+                    state=ApplicationState.GRANTED,
+                    initiative__state__in=(State.STOPPED, State.ON_HOLD),
+                )
             ).select_related("initiative__organisation", "call")
         )
         if not applications:
@@ -777,24 +796,10 @@ class ApplicationInitiativeStopped(ReminderKind):
             outcome=GateDecision.Outcome.STOPPED,
         ).order_by("initiative_id", "decided_at"):
             stops[decision.initiative_id] = decision  # the latest wins
-        officers = Membership.objects.filter(
-            role=Membership.Role.FUNDING_OFFICER, user__is_active=True
-        ).select_related("user", "organisation")
-        seen = set()
-        for membership in officers:
-            if membership.user_id in seen:
-                continue
-            seen.add(membership.user_id)
-            officer = people(membership.user)
-            # The officers who review an application are the policy's to say, as on the pages.
-            theirs = set(
-                FundingApplication.objects.reviewable_by(officer)
-                .filter(pk__in=[a.pk for a in applications])
-                .values_list("pk", flat=True)
-            )
-            for application in applications:
-                if application.pk in theirs:
-                    yield self._due(officer, application, stops.get(application.initiative_id))
+        officers = officers_by_application(people, [a.pk for a in applications])
+        for application in applications:
+            for officer in officers[application.pk]:
+                yield self._due(officer, application, stops.get(application.initiative_id))
 
     def _due(self, officer, application, stop) -> Due:
         initiative = application.initiative
@@ -808,14 +813,17 @@ class ApplicationInitiativeStopped(ReminderKind):
             recipient=officer,
             kind=self.code,
             subject=f"funding_application:{application.pk}",
-            period="stopped",
+            # An application stopped while open and granted since keeps its one "stopped".
+            period="on_hold" if initiative.state == State.ON_HOLD else "stopped",
             params={
                 "initiative": initiative.title,
                 "organisation": initiative.organisation.name,
                 "call": application.call.name,
                 "amount": str(application.amount_requested),
-                "stopped_on": stopped_on,
-                "rationale": stop.rationale if stop else "",
+                "stopped_on": stopped_on if initiative.state == State.STOPPED else None,
+                "rationale": stop.rationale if stop and initiative.state == State.STOPPED else "",
+                "granted": application.state == ApplicationState.GRANTED,
+                "on_hold": initiative.state == State.ON_HOLD,
             },
             url=application.get_absolute_url(),
             time_zone=time_zone,
@@ -823,6 +831,8 @@ class ApplicationInitiativeStopped(ReminderKind):
 
     def message(self, params):
         values = {**params, "amount": eur(params["amount"])}
+        if params.get("granted"):
+            return self.funded_message(params, values)
         if params["stopped_on"]:
             values["date"] = short_date(params["stopped_on"])
             first = _(
@@ -849,6 +859,33 @@ class ApplicationInitiativeStopped(ReminderKind):
             lines=lines,
             action=_("Open the funding application"),
         )
+
+    @staticmethod
+    def funded_message(params, values) -> Message:
+        """A granted application whose initiative was stopped or put on hold."""
+        if params.get("on_hold"):
+            title = _("Funded initiative put on hold: %(initiative)s")
+            first = _(
+                "%(organisation)s put %(initiative)s on hold. It was granted %(amount)s "
+                "from %(call)s."
+            )
+        elif params["stopped_on"]:
+            values["date"] = long_date(params["stopped_on"])
+            title = _("Funded initiative stopped: %(initiative)s")
+            first = _(
+                "%(organisation)s stopped %(initiative)s on %(date)s. It was granted "
+                "%(amount)s from %(call)s."
+            )
+        else:
+            title = _("Funded initiative stopped: %(initiative)s")
+            first = _(
+                "%(organisation)s stopped %(initiative)s. It was granted %(amount)s from %(call)s."
+            )
+        lines = [first % values]
+        if params["rationale"]:
+            lines.append(_("The reason given: %(rationale)s") % values)
+        lines.append(_("Ask the owner about the funding, or request a progress report."))
+        return Message(title=title % values, lines=lines, action=_("Open the funding application"))
 
 
 class ReviewActionDue(ReminderKind):
@@ -929,6 +966,231 @@ class ReviewActionDue(ReminderKind):
         )
 
 
+def officers_by_application(people, application_ids) -> dict[int, list]:
+    """Each application's funding officers (the policy's officer rule, as on the pages), the
+    people objects of this sweep: every alert to officers goes to each officer of the funder."""
+    result: dict[int, list] = {pk: [] for pk in application_ids}
+    if not result:
+        return result
+    officers = Membership.objects.filter(
+        role=Membership.Role.FUNDING_OFFICER, user__is_active=True
+    ).select_related("user")
+    seen = set()
+    for membership in officers.order_by("user_id"):
+        if membership.user_id in seen:
+            continue
+        seen.add(membership.user_id)
+        officer = people(membership.user)
+        theirs = FundingApplication.objects.reviewable_by(officer).filter(pk__in=list(result))
+        for pk in theirs.values_list("pk", flat=True):
+            result[pk].append(officer)
+    return result
+
+
+class CommitmentWeakened(ReminderKind):
+    """A KPI committed in a granted application whose target was since made weaker or its date
+    moved later: to each of the funder's officers, once per KPI and kind of change."""
+
+    code = Kind.COMMITMENT_WEAKENED
+    FLAGS = (WEAKENED, POSTPONED)
+
+    def due(self, now, people):
+        applications = {
+            a.pk: a
+            for a in FundingApplication.objects.filter(
+                state=ApplicationState.GRANTED, commitment__isnull=False
+            ).select_related("initiative__organisation", "call", "commitment")
+        }
+        if not applications:
+            return
+        by_commitment = {a.commitment.pk: a for a in applications.values()}
+        officers = officers_by_application(people, list(applications))
+        comparisons = compare_commitments(list(by_commitment), now.date())
+        for commitment_id, comparison in comparisons.items():
+            application = by_commitment[commitment_id]
+            for c in comparison.kpis:
+                for flag in (f for f in c.flags if f in self.FLAGS):
+                    for officer in officers[application.pk]:
+                        yield self._due(officer, application, c, flag)
+
+    def _due(self, officer, application, comparison, flag) -> Due:
+        committed, current = comparison.committed, comparison.current
+        initiative = application.initiative
+        return Due(
+            recipient=officer,
+            kind=self.code,
+            subject=f"committed_kpi:{committed.pk}",
+            period=flag,
+            params={
+                "kpi": committed.name,
+                "unit": committed.unit,
+                "initiative": initiative.title,
+                "organisation": initiative.organisation.name,
+                "call": application.call.name,
+                "change": flag,
+                "committed_value": _decimal_text(committed.target_value),
+                "committed_date": _iso(committed.target_date),
+                "current_value": _decimal_text(current.target_value),
+                "current_date": _iso(current.target_date),
+            },
+            url=application.get_absolute_url(),
+            time_zone=initiative.organisation.time_zone,
+        )
+
+    def period_key(self, period):
+        """A weakened target and a postponed date are two facts: neither supersedes the other."""
+        return ()
+
+    def message(self, params):
+        values = {
+            **params,
+            "committed_value": _figure(params["committed_value"], params["unit"]),
+            "current_value": _figure(params["current_value"], params["unit"]),
+            "committed_date": long_date(params["committed_date"])
+            if params["committed_date"]
+            else "—",
+            "current_date": long_date(params["current_date"]) if params["current_date"] else "—",
+        }
+        if params["change"] == WEAKENED:
+            title = _("Committed target weakened: %(kpi)s")
+            first = _(
+                "%(organisation)s committed %(initiative)s to a target of %(committed_value)s "
+                "for %(kpi)s in its application to %(call)s. The target is now %(current_value)s."
+            )
+        else:
+            title = _("Committed target date postponed: %(kpi)s")
+            first = _(
+                "%(organisation)s committed %(initiative)s to reach the target of %(kpi)s by "
+                "%(committed_date)s in its application to %(call)s. The date is now %(current_date)s."
+            )
+        return Message(
+            title=title % values,
+            lines=[
+                first % values,
+                _("Ask the owner why, or request a progress report."),
+            ],
+            action=_("Open the funding application"),
+        )
+
+
+def _decimal_text(value) -> str | None:
+    return None if value is None else format(value.normalize(), "f")
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _figure(value, unit) -> str:
+    return "—" if value is None else f"{number(Decimal(value))} {unit}".strip()
+
+
+class ProgressReportDue(ReminderKind):
+    """A progress report the funder asked for: to the initiative's owner and leaders when it is
+    requested, again from LEAD_DAYS before its due date and once it is overdue; to each of the
+    funder's officers once it is overdue. Submitting it ends them all."""
+
+    code = Kind.PROGRESS_REPORT
+    LEAD_DAYS = 7
+    PERIODS = ("requested", "upcoming", "overdue")
+
+    def period_key(self, period):
+        return (self.PERIODS.index(period) if period in self.PERIODS else -1,)
+
+    def outdated(self, notification, now):
+        """Once submitted, nobody needs reminding of it."""
+        report_id = int(notification.subject.split(":", 1)[1])
+        return not ProgressReport.objects.filter(
+            pk=report_id, state=ProgressReport.State.REQUESTED
+        ).exists()
+
+    def due(self, now, people):
+        reports = list(
+            ProgressReport.objects.filter(state=ProgressReport.State.REQUESTED).select_related(
+                "application__initiative__organisation",
+                "application__initiative__owner",
+                "application__call",
+                "requested_by",
+            )
+        )
+        officers = officers_by_application(people, {r.application_id for r in reports})
+        for report in reports:
+            application, initiative = report.application, report.application.initiative
+            today = local_now(now, initiative.organisation.time_zone).date()
+            days_to_go = (report.due_on - today).days
+            if days_to_go < 0:
+                period = "overdue"
+            elif days_to_go <= self.LEAD_DAYS:
+                period = "upcoming"
+            else:
+                period = "requested"
+            for person in reporters(initiative):
+                recipient = people(person)
+                if people.may_read_application(recipient, application):
+                    yield self._due(recipient, report, period, officer=False)
+            if period == "overdue":
+                for officer in officers[application.pk]:
+                    yield self._due(officer, report, period, officer=True)
+
+    def _due(self, recipient, report, period, *, officer) -> Due:
+        application, initiative = report.application, report.application.initiative
+        return Due(
+            recipient=recipient,
+            kind=self.code,
+            subject=f"progress_report:{report.pk}",
+            period=period,
+            params={
+                "initiative": initiative.title,
+                "organisation": initiative.organisation.name,
+                "call": application.call.name,
+                "date": report.due_on.isoformat(),
+                "requested_by": str(report.requested_by) if report.requested_by_id else "",
+                "note": report.request_note,
+                "officer": officer,
+                "period": period,
+            },
+            url=report.get_absolute_url(),
+            time_zone=initiative.organisation.time_zone,
+        )
+
+    def message(self, params):
+        values = {**params, "date": long_date(params["date"])}
+        if params["officer"]:
+            return Message(
+                title=_("Progress report overdue: %(initiative)s") % values,
+                lines=[
+                    _(
+                        "The progress report of %(initiative)s (%(organisation)s) on its "
+                        "funding from %(call)s was due on %(date)s and is not submitted."
+                    )
+                    % values
+                ],
+                action=_("Open the progress report"),
+            )
+        titles = {
+            "requested": _("Progress report requested: %(initiative)s"),
+            "upcoming": _("Progress report due on %(date)s: %(initiative)s"),
+            "overdue": _("Progress report overdue: %(initiative)s"),
+        }
+        lines = [
+            _(
+                "The funder asks for a progress report of %(initiative)s on its funding from "
+                "%(call)s by %(date)s."
+            )
+            % values
+        ]
+        if params["note"]:
+            lines.append(_("What the funder asks: %(note)s") % values)
+        lines.append(
+            _("Write the narrative and submit it: the figures are taken from the initiative.")
+        )
+        return Message(
+            title=titles[params.get("period", "requested")] % values,
+            lines=lines,
+            action=_("Write the progress report"),
+        )
+
+
 KINDS: dict[str, ReminderKind] = {
     kind.code: kind
     for kind in (
@@ -939,6 +1201,8 @@ KINDS: dict[str, ReminderKind] = {
         FundingCommitment(),
         GateRequested(),
         ApplicationInitiativeStopped(),
+        CommitmentWeakened(),
+        ProgressReportDue(),
         ReviewActionDue(),
     )
 }

@@ -21,8 +21,10 @@ class Kind(models.TextChoices):
     GATE_REQUEST = "gate_request", _("You are asked for a gate decision")
     APPLICATION_INITIATIVE_STOPPED = (
         "application_initiative_stopped",
-        _("Initiative stopped while its funding application is open"),
+        _("Initiative stopped or put on hold while applying or funded"),
     )
+    COMMITMENT_WEAKENED = "commitment_weakened", _("Committed KPI target weakened or postponed")
+    PROGRESS_REPORT = "progress_report", _("Progress report requested, due or overdue")
     REVIEW_ACTION = "review_action", _("Review action due or overdue")
 
 

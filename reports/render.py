@@ -5,6 +5,7 @@ import logging
 from django.core.files.base import ContentFile
 from django.utils import timezone, translation
 
+from funding.progress import progress_view
 from funding.reports import application_report
 from reports.contexts import initiative_report, portfolio_report
 from reports.models import ReportJob
@@ -18,6 +19,11 @@ def application_pdf(application, language=None) -> bytes:
         return render_pdf(
             "pdf/application.html", {"report": application_report(application)}, language
         )
+
+
+def progress_pdf(report, reader, language=None) -> bytes:
+    with translation.override(language):
+        return render_pdf("pdf/progress.html", {"view": progress_view(report, reader)}, language)
 
 
 def initiative_pdf(initiative, reader, language=None) -> bytes:

@@ -5,7 +5,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 
-from funding.models import FundingApplication
+from funding.models import FundingApplication, ProgressReport
 from initiatives.models import Initiative
 from renewal import policy
 from renewal.policy import Action
@@ -26,6 +26,12 @@ def application_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     application = FundingApplication.objects.get_for(request.user, pk)
     pdf = renderers.application_pdf(application, request.LANGUAGE_CODE)
     return pdf_response(pdf, f"funding-application-{application.pk}.pdf")
+
+
+def progress_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    report = ProgressReport.objects.get_for(request.user, pk)
+    pdf = renderers.progress_pdf(report, request.user, request.LANGUAGE_CODE)
+    return pdf_response(pdf, f"progress-report-{report.pk}.pdf")
 
 
 class PortfolioReportForm(forms.Form):

@@ -51,15 +51,17 @@ def test_the_warning_shows_in_the_officers_notifications(submitted, leader, offi
     assert "Initiative stopped while its funding application is open" in page
 
 
-def test_no_warning_while_the_initiative_runs_or_once_the_application_is_decided(
-    granted, leader, outbox
+def test_no_warning_while_the_initiative_runs_or_once_the_application_is_rejected(
+    in_review, leader, officer, outbox
 ):
     sweep(at("2027-03-17 09:00"))
     assert not warnings().exists()
 
-    granted.initiative.stop(leader, RATIONALE)
+    in_review.reject(officer, "Out of the call's scope.")
+    in_review.initiative.stop(leader, RATIONALE)
     sweep(at("2027-03-17 10:00"))
 
+    # A granted one is still warned of: see tests/funding/test_alerts.py.
     assert not warnings().exists()
 
 
@@ -92,7 +94,7 @@ def test_an_unsent_email_is_dropped_once_the_application_is_decided(
 def test_the_officer_can_turn_the_email_off(submitted, leader, officer, outbox):
     client = client_for(officer)
     page = client.get(reverse("notifications:preferences")).content.decode()
-    assert "Initiative stopped while its funding application is open" in page
+    assert "Initiative stopped or put on hold while applying or funded" in page
     EmailPreference.objects.create(user=officer, kind=KIND, email=False)
     submitted.initiative.stop(leader, RATIONALE)
 
