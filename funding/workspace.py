@@ -366,7 +366,7 @@ REALISED_COLOUR = "#009e73"
 
 def benefit_by_call_figure(groups: list[CallYear], url) -> dict:
     """Committed EUR per year beside realised EUR for each call and year granted."""
-    labels = [plotly_text(f"{g.call} {g.year}") for g in groups]
+    labels = [plotly_text(f"{g.call} · {g.year}") for g in groups]
     links = [url(call=g.call.pk, state=ApplicationState.GRANTED) for g in groups]
     return {
         "data": [
