@@ -14,6 +14,7 @@ from initiatives.spend import (
     parse_person_months,
     parse_year,
 )
+from renewal.formatting import month_year
 from renewal.forms import OncePerSubmission, VersionedModelForm
 
 
@@ -88,7 +89,7 @@ class MonthlySpendForm(OncePerSubmission, VersionedModelForm):
             raise forms.ValidationError(
                 _("Spend for %(month)s is already recorded. Edit that month instead."),
                 code="exists",
-                params={"month": month.strftime("%Y-%m")},
+                params={"month": month_year(month)},
             )
         return month
 

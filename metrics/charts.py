@@ -4,8 +4,35 @@ script, so the page needs no inline code and the server needs no plotting librar
 from django.utils.translation import gettext as _
 
 from metrics.status import trajectory
+from renewal.formatting import d3_date_format
 
-COLOURS = {"measured": "#1f4e8c", "plan": "#5f6b7a", "target": "#0b6e4f", "baseline": "#8a4b08"}
+# Okabe–Ito colours, which colour-blind readers tell apart; a shape or dash tells them apart in
+# greyscale too, so colour is never the only cue.
+OKABE_ITO = {
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
+    "black": "#000000",
+    "grey": "#7f7f7f",
+}
+COLOURS = {
+    "measured": OKABE_ITO["blue"],
+    "plan": OKABE_ITO["grey"],
+    "target": OKABE_ITO["green"],
+    "baseline": OKABE_ITO["vermillion"],
+}
+
+
+def date_axis(months: bool = False) -> dict:
+    """A time axis that writes dates as the tables do in the reader's language ("12 Aug 2026",
+    "12.8.2026"), never Plotly's American "Aug 12"; `months` for monthly figures."""
+    tick = "%b %Y" if months else d3_date_format("SHORT_DATE_FORMAT")
+    hover = d3_date_format("YEAR_MONTH_FORMAT") if months else tick
+    return {"type": "date", "tickformat": tick, "hoverformat": hover}
 
 
 def plotly_text(text: object) -> str:
@@ -49,7 +76,7 @@ def kpi_figure(kpi, measurements, milestones=()) -> dict:
             "x": [m.date.isoformat() for m in points],
             "y": [_f(m.value) for m in points],
             "line": {"color": COLOURS["measured"], "width": 2},
-            "marker": {"size": 6},
+            "marker": {"size": 7, "symbol": "circle"},
         }
     )
     return {
@@ -66,7 +93,7 @@ def kpi_figure(kpi, measurements, milestones=()) -> dict:
                 "zeroline": False,
                 "automargin": True,
             },
-            "xaxis": {"type": "date"},
+            "xaxis": date_axis(),
             "font": {"family": "system-ui, sans-serif", "size": 13, "color": "#1b1f24"},
             "paper_bgcolor": "#ffffff",
             "plot_bgcolor": "#ffffff",

@@ -1,6 +1,7 @@
 """Data in and out of an initiative: measurement import (upload, preview, confirm), its template,
 and CSV/XLSX exports of the KPIs and measurements."""
 
+from datetime import date
 from decimal import Decimal
 from functools import partial
 
@@ -20,6 +21,7 @@ from metrics.forms import ImportForm
 from metrics.models import KPI, Measurement, MeasurementImport, initiatives
 from metrics.status import ShownStatus, shown_status
 from renewal.exports import table_response
+from renewal.formatting import number, short_date
 from renewal.policy import Action
 
 # Files up to this size are checked while the person waits; larger ones by a Celery worker.
@@ -106,9 +108,19 @@ def _shown_rows(rows: list[dict]) -> list[dict]:
             reasons=[imports.describe(code, params) for code, params in row["errors"]],
             cautions=[imports.describe(code, params) for code, params in row.get("warnings", [])],
             replaced=Decimal(row["replaces"]["value"]) if row.get("replaces") else None,
+            shown_date=row.get("typed", {}).get("date") or _readable(row["date"], date),
+            shown_value=row.get("typed", {}).get("value") or _readable(row["value"], Decimal),
         )
         for row in rows
     ]
+
+
+def _readable(stored: str, kind: type) -> str:
+    """A spreadsheet's own date or number in the reader's format; anything else as it is."""
+    try:
+        return short_date(date.fromisoformat(stored)) if kind is date else number(Decimal(stored))
+    except (ValueError, ArithmeticError, TypeError):
+        return stored
 
 
 @require_POST

@@ -316,6 +316,11 @@ def _shown(value) -> str:
     return str(value)[:100]
 
 
+def _typed(value) -> str | None:
+    """A text cell as it was typed; None for a spreadsheet's own date or number."""
+    return str(value)[:100] if isinstance(value, str) else None
+
+
 def _is_id(ref: object) -> bool:
     # ASCII digits only: "²" and "١٢" are digits to str.isdigit() but not to int().
     return isinstance(ref, str) and ref.isascii() and ref.isdigit()
@@ -424,6 +429,8 @@ def check_rows(
                 "date": when.isoformat() if when else _shown(cells["date"]),
                 "value": format(value, "f") if value is not None else _shown(cells["value"]),
                 "note": note[: MAX_NOTE + 20],
+                # The preview shows the cells as the person typed them, not as parsed.
+                "typed": {"date": _typed(cells["date"]), "value": _typed(cells["value"])},
                 "errors": errors,
                 "warnings": [],
             }

@@ -52,7 +52,7 @@ from metrics.status import ALLOWED_AGE_DAYS, ShownStatus, Status
 from notifications.models import Kind, Notification
 from organisations.models import Membership
 from renewal import policy
-from renewal.formatting import eur, long_date, number, short_date
+from renewal.formatting import eur, long_date, number, weekday_date
 from renewal.svg import bar_chart, scatter_chart
 
 # While a measurement stays overdue, it is reminded again once per cadence interval.
@@ -213,7 +213,7 @@ class WeeklyReview(ReviewReminder):
     outdated = staticmethod(_review_outdated)
 
     def message(self, params):
-        when = long_date(params["date"])
+        when = weekday_date(params["date"])
         return Message(
             title=_("Weekly team review on %(date)s: %(initiative)s")
             % {"date": when, "initiative": params["initiative"]},
@@ -234,7 +234,7 @@ class MonthlyReview(ReviewReminder):
     outdated = staticmethod(_review_outdated)
 
     def message(self, params):
-        when = long_date(params["date"])
+        when = weekday_date(params["date"])
         return Message(
             title=_("Monthly leadership review on %(date)s: %(initiative)s")
             % {"date": when, "initiative": params["initiative"]},
@@ -301,7 +301,7 @@ class MeasurementOverdue(ReminderKind):
         values = {
             **params,
             "cadence": Cadence(params["cadence"]).label.lower(),
-            "since": short_date(params["since"]),
+            "since": long_date(params["since"]),
         }
         if params["measured"]:
             first = _(
@@ -579,7 +579,7 @@ class PortfolioDigest(ReminderKind):
                 _("%(date)s, %(initiative)s: %(outcome)s (phase %(phases)s). %(rationale)s")
                 % {
                     **d,
-                    "date": short_date(d["date"]),
+                    "date": long_date(d["date"]),
                     "outcome": GateDecision.Outcome(d["outcome"]).label,
                 }
                 for d in gates
@@ -590,7 +590,7 @@ class PortfolioDigest(ReminderKind):
                 _("%(date)s, %(initiative)s: %(decision)s (%(kind)s). %(rationale)s")
                 % {
                     **r,
-                    "date": short_date(r["date"]),
+                    "date": long_date(r["date"]),
                     "decision": ReviewDecision(r["decision"]).label,
                     "kind": Review.Kind(r["kind"]).label,
                 }
@@ -673,7 +673,7 @@ class FundingCommitment(ReminderKind):
     def message(self, params):
         values = {
             **params,
-            "date": short_date(params["date"]),
+            "date": long_date(params["date"]),
             "quantity": benefit_amount(params["quantity"], params["unit"]),
             "realised": benefit_amount(params["realised"], params["unit"]),
         }
@@ -834,7 +834,7 @@ class ApplicationInitiativeStopped(ReminderKind):
         if params.get("granted"):
             return self.funded_message(params, values)
         if params["stopped_on"]:
-            values["date"] = short_date(params["stopped_on"])
+            values["date"] = long_date(params["stopped_on"])
             first = _(
                 "%(organisation)s stopped %(initiative)s on %(date)s. Its application to "
                 "%(call)s for %(amount)s is still open."

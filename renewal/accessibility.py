@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from renewal import audit
+from renewal.formatting import date_time, long_date
 from renewal.forms import OncePerSubmission, submitted_once
 from renewal.models import ACCESSIBILITY_ANSWER_DAYS, AccessibilityFeedback
 
@@ -129,8 +130,8 @@ def _mail_administrators(feedback: AccessibilityFeedback) -> None:
             "Accessibility feedback received %(received)s, to be answered by %(due)s.\n\n"
             "From: %(name)s <%(email)s>\nPage: %(page)s\n\n%(message)s\n\n%(admin_url)s"
         ) % {
-            "received": timezone.localtime(feedback.received_at).strftime("%d.%m.%Y %H:%M"),
-            "due": timezone.localtime(feedback.answer_due).strftime("%d.%m.%Y"),
+            "received": date_time(feedback.received_at),
+            "due": long_date(timezone.localdate(feedback.answer_due)),
             "name": feedback.name or "-",
             "email": feedback.email or "-",
             "page": feedback.page_url or "-",

@@ -5,10 +5,10 @@ e-mails, signals and the audit history call them directly, so a figure reads the
 Every helper formats in the active language and shows an empty value as "—".
 """
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import pgettext
 
 
@@ -60,13 +60,68 @@ def signed_points(value, decimal_pos=0):
     return _signed(value, int(decimal_pos))
 
 
-def long_date(value: date | str) -> str:
+def _as_date(value: date | str) -> date:
+    """A date, or ISO text of one ("2026-08-12", or a month as "2026-08")."""
+    if isinstance(value, str):
+        return date.fromisoformat(f"{value}-01" if len(value) == 7 else value[:10])
+    return value
+
+
+def short_date(value: date | str | None) -> str:
+    """A date in a table or a list: "12 Aug 2026", "12.8.2026" (Finnish and Swedish)."""
+    if value in (None, ""):
+        return "—"
+    return formats.date_format(_as_date(value), "SHORT_DATE_FORMAT")
+
+
+def long_date(value: date | str | None) -> str:
+    """A date in a heading or a sentence: "12 August 2026", "12. elokuuta 2026", "12 augusti 2026"."""
+    if value in (None, ""):
+        return "—"
+    return formats.date_format(_as_date(value), "DATE_FORMAT")
+
+
+def weekday_date(value: date | str | None) -> str:
     """ "Tuesday 24 November 2026", "tiistai 24. marraskuuta 2026": translators set the format."""
-    value = date.fromisoformat(value) if isinstance(value, str) else value
-    return formats.date_format(value, pgettext("date format with weekday", "l j F Y"))
+    if value in (None, ""):
+        return "—"
+    return formats.date_format(_as_date(value), pgettext("date format with weekday", "l j F Y"))
 
 
-def short_date(value: date | str) -> str:
-    """ "1 October 2026" in the active language's own word order and month form."""
-    value = date.fromisoformat(value) if isinstance(value, str) else value
-    return formats.date_format(value, pgettext("date format", "j F Y"))
+def month_year(value: date | str | None) -> str:
+    """A month: "August 2026", "elokuu 2026", "augusti 2026" (never 2026-08 inside a sentence)."""
+    if value in (None, ""):
+        return "—"
+    return formats.date_format(_as_date(value), "YEAR_MONTH_FORMAT")
+
+
+def date_time(value: datetime | date | None) -> str:
+    """A moment in the reader's time zone on the 24-hour clock: "12 Aug 2026 17:35",
+    "12.8.2026 17.35"; a plain date reads as a short date."""
+    if value in (None, ""):
+        return "—"
+    if not isinstance(value, datetime):
+        return short_date(value)
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return formats.date_format(value, "SHORT_DATETIME_FORMAT")
+
+
+# Django's date format letters as d3-time-format directives (what Plotly's axes read).
+_D3 = {"j": "%-d", "d": "%d", "n": "%-m", "m": "%m", "M": "%b", "b": "%b", "F": "%B", "E": "%B"}
+_D3 |= {"Y": "%Y", "y": "%y", "H": "%H", "G": "%-H", "i": "%M"}
+
+
+def d3_date_format(name: str = "SHORT_DATE_FORMAT") -> str:
+    """The active language's Django date format as a Plotly (d3) tick and hover format, so a
+    chart's axis writes dates as the table beside it: "%-d %b %Y", "%-d.%-m.%Y"."""
+    text, escaped = [], False
+    for char in formats.get_format(name):
+        if escaped:
+            text.append(char)
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        else:
+            text.append(_D3.get(char, char))
+    return "".join(text)

@@ -89,7 +89,7 @@ def test_feedback_is_stored_once_mailed_once_and_audited(
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == ["accessibility@example.fi"]
     assert GOOD["message"] in mailoutbox[0].body
-    assert "16.03.2026" in mailoutbox[0].body
+    assert "16 March 2026" in mailoutbox[0].body
     entry = AuditEntry.objects.get(object_id=str(feedback.pk), action="create")
     assert entry.changes["page_url"] == [None, "/initiatives/"]
 

@@ -28,6 +28,7 @@ from initiatives.spend_imports import (
     payload_for,
 )
 from renewal import policy
+from renewal.formatting import month_year
 from renewal.forms import earlier_result, save_or_show_conflict, submitted_once
 from renewal.policy import Action
 
@@ -93,7 +94,7 @@ def spend(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error("month", _("Spend for this month was recorded meanwhile. Edit it."))
         else:
             messages.success(
-                request, _("Spend for %(month)s saved.") % {"month": item.month.strftime("%Y-%m")}
+                request, _("Spend for %(month)s saved.") % {"month": month_year(item.month)}
             )
             return redirect("initiatives:spend", initiative.pk)
     return _page(request, initiative, status=400, month_form=form)
@@ -166,7 +167,7 @@ def spend_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
                 "Spend for %(month)s was recorded by someone else meanwhile. Nothing was "
                 "imported: upload the file again to see it in the preview."
             )
-            % {"month": duplicate.item.month.strftime("%Y-%m")},
+            % {"month": month_year(duplicate.item.month)},
         )
         return redirect("initiatives:spend_import", initiative.pk)
     messages.success(

@@ -16,6 +16,11 @@ for _filter in (
     formatting.percent,
     formatting.signed_percent,
     formatting.signed_points,
+    formatting.short_date,
+    formatting.long_date,
+    formatting.weekday_date,
+    formatting.month_year,
+    formatting.date_time,
 ):
     register.filter(_filter)
 

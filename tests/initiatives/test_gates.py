@@ -311,7 +311,7 @@ def test_a_later_monthly_adjust_pause_or_stop_voids_an_earlier_continue(
     review(execution, MARCH, ReviewDecision.CONTINUE)
     review(execution, APRIL, later)
 
-    message = f"The latest monthly review, on 06/04/2026, decided: {label}. {HOLD}"
+    message = f"The latest monthly review, on 6 Apr 2026, decided: {label}. {HOLD}"
     assert missing(execution) == [message]
     assert_user_sees(leader_client, execution, message)
 
@@ -339,7 +339,7 @@ def test_a_weekly_continue_after_a_monthly_adjust_does_not_meet_the_gate(executi
     review(execution, APRIL, ReviewDecision.CONTINUE, kind=Review.Kind.WEEKLY)
 
     assert missing(execution) == [
-        f"The latest monthly review, on 02/03/2026, decided: Adjust. {HOLD}"
+        f"The latest monthly review, on 2 Mar 2026, decided: Adjust. {HOLD}"
     ]
 
 
@@ -379,7 +379,7 @@ def test_the_gate_reads_the_latest_review_from_the_workspace_without_a_query(
     with django_assert_num_queries(0):
         gate = evaluate_gate(execution)
 
-    assert gate.missing == [f"The latest monthly review, on 06/04/2026, decided: Adjust. {HOLD}"]
+    assert gate.missing == [f"The latest monthly review, on 6 Apr 2026, decided: Adjust. {HOLD}"]
 
 
 @pytest.fixture
@@ -396,7 +396,7 @@ def test_a_realisation_start_still_ahead_is_not_a_started_benefit(
     execution_met.benefits.update(realisation_started_on=date(2026, 3, 3))
 
     message = (
-        "The recorded realisation start is in the future (03/03/2026); a benefit counts once it "
+        "The recorded realisation start is in the future (3 Mar 2026); a benefit counts once it "
         "has begun to show."
     )
     assert missing(execution_met) == [message]

@@ -377,12 +377,12 @@ HOLD_A_MONTHLY_REVIEW = "Hold a monthly leadership review that decides to contin
         (
             Review.Kind.MONTHLY,
             ReviewDecision.ADJUST,
-            f"The latest monthly review, on 02/03/2026, decided: Adjust. {HOLD_A_MONTHLY_REVIEW}",
+            f"The latest monthly review, on 2 Mar 2026, decided: Adjust. {HOLD_A_MONTHLY_REVIEW}",
         ),
         (
             Review.Kind.MONTHLY,
             ReviewDecision.PAUSE,
-            f"The latest monthly review, on 02/03/2026, decided: Pause. {HOLD_A_MONTHLY_REVIEW}",
+            f"The latest monthly review, on 2 Mar 2026, decided: Pause. {HOLD_A_MONTHLY_REVIEW}",
         ),
     ],
 )

@@ -155,7 +155,7 @@ def test_freed_time_beyond_confirmed_reallocations_fires_after_the_delay():
     f = facts(benefits=[freed], confirmed_reallocated_hours=Decimal(1600))
 
     assert fired(f)["freed_time_not_moved"].evidence == (
-        "2 FTE of time has been freed since 01/08/2026, but only 1 FTE is confirmed as moved to "
+        "2 FTE of time has been freed since 1 Aug 2026, but only 1 FTE is confirmed as moved to "
         "other work."
     )
 
@@ -185,7 +185,7 @@ def test_a_benefit_past_its_date_with_nothing_booked_fires():
     f = facts(benefits=[benefit("Lower cost", expected_date=date(2026, 9, 1))])
 
     assert fired(f)["not_in_budget"].evidence == (
-        "“Lower cost” was expected by 01/09/2026 and nothing shows in a budget line or the "
+        "“Lower cost” was expected by 1 Sep 2026 and nothing shows in a budget line or the "
         "staffing plan."
     )
 
@@ -239,7 +239,7 @@ def test_two_monthly_reviews_going_on_while_most_kpis_fail_is_a_stop_candidate()
     signal = fired(f)["continuing_despite_failing"]
 
     assert signal.severity == radar.STOP
-    assert "06/10/2026 and 03/11/2026" in signal.evidence
+    assert "6 Oct 2026 and 3 Nov 2026" in signal.evidence
 
 
 @pytest.mark.parametrize(

@@ -182,7 +182,7 @@ def test_the_trend_table_lists_the_last_twelve_months(leader_client, permits, ou
     assert trend[date(2026, 6, 1)] == [0, 1, 0]
     html = response.content.decode()
     assert 'id="figure-trend"' in html
-    assert '<th scope="row">2026-04</th>' in html and '<th scope="row">2027-03</th>' in html
+    assert '<th scope="row">April 2026</th>' in html and '<th scope="row">March 2027</th>' in html
 
 
 def test_the_trend_honours_the_filters(leader_client, permits, make_initiative, agency_a, leader):
