@@ -8,17 +8,37 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from initiatives.portfolio import SHOWN_STATUS_ORDER
-from metrics.charts import plotly_text
+from metrics.charts import OKABE_ITO, date_axis, plotly_text
 from metrics.status import ShownStatus
 
+# Colour-blind-safe colours (Okabe–Ito), and for each status a marker shape and a bar pattern as
+# well, so the charts read in greyscale, on a projector and for colour-blind viewers.
 STATUS_COLOURS = {
-    ShownStatus.ON_TRACK: "#0b6e4f",
-    ShownStatus.AT_RISK: "#b36200",
-    ShownStatus.OFF_TRACK: "#a4262c",
-    ShownStatus.NO_DATA: "#8a94a3",
-    ShownStatus.NO_PLAN: "#c9d0d8",
-    ShownStatus.STOPPED: "#4a5360",
-    ShownStatus.COMPLETED: "#1f4e8c",
+    ShownStatus.ON_TRACK: OKABE_ITO["green"],
+    ShownStatus.AT_RISK: OKABE_ITO["orange"],
+    ShownStatus.OFF_TRACK: OKABE_ITO["vermillion"],
+    ShownStatus.NO_DATA: "#bbbbbb",
+    ShownStatus.NO_PLAN: "#e4e4e4",
+    ShownStatus.STOPPED: OKABE_ITO["black"],
+    ShownStatus.COMPLETED: OKABE_ITO["blue"],
+}
+STATUS_SYMBOLS = {
+    ShownStatus.ON_TRACK: "circle",
+    ShownStatus.AT_RISK: "triangle-up",
+    ShownStatus.OFF_TRACK: "x",
+    ShownStatus.NO_DATA: "circle-open",
+    ShownStatus.NO_PLAN: "square-open",
+    ShownStatus.STOPPED: "square",
+    ShownStatus.COMPLETED: "diamond",
+}
+STATUS_PATTERNS = {
+    ShownStatus.ON_TRACK: "",
+    ShownStatus.AT_RISK: "/",
+    ShownStatus.OFF_TRACK: "x",
+    ShownStatus.NO_DATA: ".",
+    ShownStatus.NO_PLAN: "",
+    ShownStatus.STOPPED: "-",
+    ShownStatus.COMPLETED: "+",
 }
 LAYOUT = {
     "margin": {"l": 60, "r": 16, "t": 16, "b": 48},
@@ -27,6 +47,22 @@ LAYOUT = {
     "plot_bgcolor": "#ffffff",
     "legend": {"orientation": "h", "y": -0.25},
 }
+
+
+def for_screen(figure: dict) -> dict:
+    """A copy of a figure for a meeting-room screen: larger type, taller, thicker marks."""
+    layout = figure["layout"]
+    font = {**layout.get("font", {}), "size": 18}
+    data = [
+        {**trace, "textfont": {**trace.get("textfont", {}), "size": 15}}
+        if "textfont" in trace
+        else trace
+        for trace in figure["data"]
+    ]
+    return {
+        "data": data,
+        "layout": {**layout, "font": font, "height": round(layout.get("height", 300) * 1.35)},
+    }
 
 
 def count_axis(counts) -> dict:
@@ -44,7 +80,7 @@ def phase_funnel(portfolio, url) -> dict:
                 "y": [plotly_text(f"{n}. {label}") for n, label, _c in counts],
                 "x": [c for _n, _l, c in counts],
                 "customdata": [url(phase=n, page=None) for n, _l, _c in counts],
-                "marker": {"color": "#1f4e8c"},
+                "marker": {"color": OKABE_ITO["blue"]},
                 "hovertemplate": "%{y}: %{x}<extra></extra>",
             }
         ],
@@ -72,7 +108,11 @@ def status_by_organisation(portfolio, url) -> dict:
             "customdata": [
                 url(organisation=table["ids"][n], kpi_status=status, page=None) for n in names
             ],
-            "marker": {"color": STATUS_COLOURS[status]},
+            "marker": {
+                "color": STATUS_COLOURS[status],
+                "line": {"color": "#1b1f24", "width": 0.5},
+                "pattern": {"shape": STATUS_PATTERNS[status], "fgcolor": "#1b1f24", "size": 7},
+            },
         }
         for status in SHOWN_STATUS_ORDER
     ]
@@ -107,7 +147,8 @@ def benefits_over_time(planned: dict, realised: dict, url) -> dict:
                 "x": months,
                 "y": [float(v) for v in planned_cum],
                 "customdata": links,
-                "line": {"color": "#5f6b7a", "dash": "dash"},
+                "line": {"color": OKABE_ITO["grey"], "dash": "dash"},
+                "marker": {"symbol": "circle-open", "size": 8},
             },
             {
                 "type": "scatter",
@@ -116,11 +157,12 @@ def benefits_over_time(planned: dict, realised: dict, url) -> dict:
                 "x": months,
                 "y": [float(v) for v in realised_cum],
                 "customdata": links,
-                "line": {"color": "#0b6e4f"},
+                "line": {"color": OKABE_ITO["green"], "width": 3},
+                "marker": {"symbol": "circle", "size": 8},
             },
         ],
         # A time axis: months far apart sit far apart, so the slopes tell the truth.
-        "layout": {**LAYOUT, "height": 300, "xaxis": {"type": "date", "tickformat": "%Y-%m"}},
+        "layout": {**LAYOUT, "height": 300, "xaxis": date_axis(months=True)},
     }
 
 
@@ -153,7 +195,12 @@ def investment_vs_realised(portfolio) -> dict:
                 "text": [plotly_text(r.initiative.title) for r in rows],
                 "meta": [float(r.budget_eur) for r in rows],
                 "customdata": [detail.format(r.initiative.pk) for r in rows],
-                "marker": {"color": [STATUS_COLOURS[r.kpi_status] for r in rows], "size": 10},
+                "marker": {
+                    "color": [STATUS_COLOURS[r.kpi_status] for r in rows],
+                    "symbol": [STATUS_SYMBOLS[r.kpi_status] for r in rows],
+                    "line": {"color": "#1b1f24", "width": 1},
+                    "size": 12,
+                },
                 "hovertemplate": "%{text}<br>"
                 + _("spent %{x:,.0f} € of %{meta:,.0f} € planned → realised %{y:,.0f} €")
                 + "<extra></extra>",
@@ -179,8 +226,9 @@ def spend_figure(summary) -> dict:
             "name": plotly_text(_("Spent, cumulative (EUR)")),
             "x": months,
             "y": [float(p["spent"]) for p in summary.cumulative],
-            "line": {"color": "#1f4e8c"},
-            "hovertemplate": "%{x|%Y-%m}: %{y:,.0f} €<extra></extra>",
+            "line": {"color": OKABE_ITO["blue"]},
+            "marker": {"symbol": "circle"},
+            "hovertemplate": "%{x}: %{y:,.0f} €<extra></extra>",
         }
     ]
     if summary.years:
@@ -191,7 +239,7 @@ def spend_figure(summary) -> dict:
                 "name": plotly_text(_("Planned to the end of the year, cumulative (EUR)")),
                 "x": months,
                 "y": [float(p["planned"]) for p in summary.cumulative],
-                "line": {"color": "#5f6b7a", "dash": "dash", "shape": "hv"},
+                "line": {"color": OKABE_ITO["grey"], "dash": "dash", "shape": "hv"},
                 "hovertemplate": "%{x|%Y}: %{y:,.0f} €<extra></extra>",
             }
         )
@@ -200,7 +248,7 @@ def spend_figure(summary) -> dict:
         "layout": {
             **LAYOUT,
             "height": 300,
-            "xaxis": {"type": "date", "tickformat": "%Y-%m"},
+            "xaxis": date_axis(months=True),
             "yaxis": {"title": {"text": _("EUR")}, "rangemode": "tozero", "automargin": True},
         },
     }
@@ -218,7 +266,7 @@ def value_stream_chart(points) -> dict:
                 "name": plotly_text(_("Processing (h)")),
                 "x": labels,
                 "y": [float(p.processing_hours) for p in points],
-                "marker": {"color": "#1f4e8c"},
+                "marker": {"color": OKABE_ITO["blue"]},
                 "hovertemplate": "%{x}: %{y} h<extra></extra>",
             },
             {
@@ -226,7 +274,7 @@ def value_stream_chart(points) -> dict:
                 "name": plotly_text(_("Waiting (h)")),
                 "x": labels,
                 "y": [float(p.waiting_hours) for p in points],
-                "marker": {"color": "#b36200"},
+                "marker": {"color": OKABE_ITO["orange"], "pattern": {"shape": "/"}},
                 "hovertemplate": "%{x}: %{y} h<extra></extra>",
             },
         ],
@@ -240,7 +288,16 @@ def value_stream_chart(points) -> dict:
     }
 
 
-VERDICT_COLOURS = {"stop": "#a4262c", "fix": "#b36200", "scale": "#0b6e4f"}
+VERDICT_COLOURS = {
+    "stop": OKABE_ITO["vermillion"],
+    "fix": OKABE_ITO["orange"],
+    "scale": OKABE_ITO["blue"],
+}
+VERDICT_LINES = {
+    "stop": {"dash": "solid", "symbol": "x"},
+    "fix": {"dash": "dash", "symbol": "triangle-up"},
+    "scale": {"dash": "dot", "symbol": "circle"},
+}
 
 
 def verdict_trend(trend, labels, url) -> dict:
@@ -256,15 +313,16 @@ def verdict_trend(trend, labels, url) -> dict:
                 "x": months,
                 "y": [counts[verdict] for _month, counts in trend],
                 "customdata": [url(verdict=verdict, page=None)] * len(months),
-                "line": {"color": VERDICT_COLOURS[verdict]},
-                "hovertemplate": "%{x|%Y-%m}: %{y}<extra>" + plotly_text(str(label)) + "</extra>",
+                "line": {"color": VERDICT_COLOURS[verdict], "dash": VERDICT_LINES[verdict]["dash"]},
+                "marker": {"symbol": VERDICT_LINES[verdict]["symbol"], "size": 9},
+                "hovertemplate": "%{x}: %{y}<extra>" + plotly_text(str(label)) + "</extra>",
             }
             for verdict, label in labels.items()
         ],
         "layout": {
             **LAYOUT,
             "height": 300,
-            "xaxis": {"type": "date", "tickformat": "%Y-%m", "dtick": "M1"},
+            "xaxis": {**date_axis(months=True), "dtick": "M1"},
             "yaxis": count_axis(max(c.values(), default=0) for _m, c in trend),
         },
     }

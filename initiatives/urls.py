@@ -8,6 +8,7 @@ urlpatterns = [
     path("my-work/", views.my_work, name="my_work"),
     path("new/", views.initiative_create, name="create"),
     path("portfolio/", views.portfolio, name="portfolio"),
+    path("portfolio/present/", views.portfolio_presentation, name="portfolio_presentation"),
     path(
         "portfolio/export.<str:fmt>",
         views.portfolio_export,

@@ -144,6 +144,14 @@ def organisations_for(user: AnyUser, action: Action = Action.VIEW) -> QuerySet[O
     return Organisation.objects.filter(subtree_condition(user, action, field="path"))
 
 
+def may_view_portfolio(user: AnyUser) -> bool:
+    """Whether the user has a portfolio to look at: a role in some organisation (a funding
+    officer without one sees applications, not the portfolio)."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or any(role in ALLOWED[Action.VIEW] for _p, role in _memberships(user))
+
+
 def may_own(user: AnyUser, organisation: Organisation) -> bool:
     """Whether the user can be the owner of an initiative of this organisation."""
     return role_in(user, organisation) in OWNER_ROLES

@@ -20,7 +20,7 @@ from initiatives.views.phases import (
     step_move,
     value_stream_start,
 )
-from initiatives.views.portfolio import portfolio, portfolio_export
+from initiatives.views.portfolio import portfolio, portfolio_export, portfolio_presentation
 from initiatives.views.reviews import action_done, review_create, review_detail, scale
 from initiatives.views.spend import (
     spend,
@@ -47,6 +47,7 @@ __all__ = [
     "my_work",
     "portfolio",
     "portfolio_export",
+    "portfolio_presentation",
     "resume",
     "review_create",
     "review_detail",

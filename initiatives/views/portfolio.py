@@ -2,6 +2,7 @@
 
 from urllib.parse import urlencode
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -12,7 +13,9 @@ from initiatives import charts
 from initiatives.portfolio import SHOWN_STATUS_ORDER, build_portfolio
 from initiatives.signals import NEEDS_FIXING, READY_TO_SCALE, STOP_CANDIDATE, VERDICT_LABELS
 from metrics.status import ShownStatus
+from renewal import policy
 from renewal.exports import table_response
+from renewal.formatting import month_year
 
 
 def _url_builder(request, view: str = "initiatives:portfolio"):
@@ -66,16 +69,86 @@ def portfolio(request: HttpRequest) -> HttpResponse:
             "investment": charts.investment_vs_realised(data),
             "trend": charts.verdict_trend(trend, trend_labels, url),
         },
+        "investment_rows": _investment_rows(data),
         "trend_rows": [(month, [counts[v] for v in trend_labels]) for month, counts in trend],
         "trend_labels": trend_labels,
         "stop_fix_scale": _stop_fix_scale(data, url),
         "export_query": request.GET.urlencode(),
+        "presentation_url": _presentation_url(request),
+        "filtered": _filtered(request),
         "sort_url": url,
     }
     template = (
         "initiatives/portfolio.html#results" if request.htmx else "initiatives/portfolio.html"
     )
     return render(request, template, context)
+
+
+def portfolio_presentation(request: HttpRequest) -> HttpResponse:
+    """The portfolio for a meeting-room screen: the stop/fix/scale list and the four charts in
+    large type, no filters panel, for the filters in the URL (the portfolio links here with its
+    own)."""
+    if not policy.may_view_portfolio(request.user):
+        raise PermissionDenied
+    data = build_portfolio(request.user, request.GET)
+    url = _url_builder(request)
+    planned, realised = data.benefits_by_month()
+    figures = {
+        "funnel": charts.phase_funnel(data, url),
+        "status": charts.status_by_organisation(data, url),
+        "benefits": charts.benefits_over_time(planned, realised, url),
+        "investment": charts.investment_vs_realised(data),
+    }
+    context = {
+        "portfolio": data,
+        "totals": data.totals,
+        "stop_fix_scale": _stop_fix_scale(data, url),
+        "figures": {name: charts.for_screen(figure) for name, figure in figures.items()},
+        "investment_rows": _investment_rows(data),
+        "filters": _filter_summary(data),
+        "filtered": _filtered(request),
+        "portfolio_url": f"{reverse('initiatives:portfolio')}?{request.GET.urlencode()}",
+    }
+    return render(request, "initiatives/portfolio_presentation.html", context)
+
+
+def _filtered(request) -> bool:
+    return any(value for key, value in request.GET.items() if key not in ("page", "sort"))
+
+
+def _presentation_url(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return f"{reverse('initiatives:portfolio_presentation')}?{query.urlencode()}"
+
+
+def _filter_summary(data) -> list[tuple[str, str]]:
+    """The filters in force as (label, value) pairs: the screen says what it shows."""
+    form = data.filters
+    if not form.is_valid():
+        return []
+    shown = []
+    for name, field in form.fields.items():
+        value = form.cleaned_data.get(name)
+        if name in ("page", "sort") or value in (None, "", [], ()):
+            continue
+        bound = form[name]
+        choices = dict(getattr(field, "choices", ()) or ())
+        if name == "benefit_month":
+            text = month_year(value)
+        elif hasattr(value, "pk"):
+            text = str(value)
+        elif isinstance(value, list | tuple):
+            text = ", ".join(str(choices.get(v, v)) for v in value)
+        else:
+            text = str(choices.get(value, value))
+        shown.append((str(bound.label), text))
+    return shown
+
+
+def _investment_rows(data) -> list:
+    """The initiatives the spent-and-realised chart plots, listed beside it by name."""
+    return [r for r in data.rows if r.spent_eur or r.budget_eur]
 
 
 RADAR_SHOWN = 5
