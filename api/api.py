@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 from ninja import NinjaAPI, Path, Query, Status, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from api.auth import TokenAuth, require_write
+from api.auth import RateLimited, TokenAuth, require_write
 from api.funding import router as funding_router
 from api.paging import page as _page
 from api.schemas import (
@@ -76,7 +76,11 @@ initiative's history under their name.
 **Errors.** Every error has the same body: `{"detail": "...", "errors": [{"loc": [...],
 "message": "...", "code": "..."}]}`. 401: no valid token. 403: the token or your role does not
 allow it. 404: no such object among those you can see. 422: the input is not valid; nothing was
-stored.
+stored. 429: too many requests with this token in a minute; `Retry-After` says how many seconds
+to wait.
+
+**Tokens expire.** A token works for the days chosen when it was created (90 by default, at most
+a year); the *API tokens* page shows when each expires and when it was last used.
 
 **Idempotency.** A KPI has at most one measurement per date. Posting a measurement for a date
 that already has one *replaces* its value and note (like PUT): sending the same data twice
@@ -137,6 +141,17 @@ def _unauthenticated(request, exc):
         401,
         _("Send a valid API token: Authorization: Bearer <token>."),
         headers={"WWW-Authenticate": 'Bearer realm="api"'},
+    )
+
+
+@api.exception_handler(RateLimited)
+def _rate_limited(request, exc):
+    return _error(
+        request,
+        429,
+        _("Too many requests with this token. Wait %(seconds)d seconds and try again.")
+        % {"seconds": exc.retry_after},
+        headers={"Retry-After": str(exc.retry_after)},
     )
 
 

@@ -55,6 +55,8 @@ class APIToken(models.Model):
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+    # Chosen at creation: API_TOKEN_DEFAULT_DAYS by default, at most API_TOKEN_MAX_DAYS.
+    expires_at = models.DateTimeField(_("expires"), editable=False)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 
     objects = APITokenQuerySet.as_manager()
@@ -68,11 +70,22 @@ class APIToken(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
     @classmethod
-    def issue(cls, user, name: str, scope: str = Scope.READ) -> tuple["APIToken", str]:
-        """A new token for the user, and its secret: the only time the secret exists in clear."""
+    def issue(
+        cls, user, name: str, scope: str = Scope.READ, days: int | None = None
+    ) -> tuple["APIToken", str]:
+        """A new token for the user, and its secret: the only time the secret exists in clear.
+        It works for `days` (API_TOKEN_DEFAULT_DAYS if not given, never more than the maximum)."""
+        days = min(days or settings.API_TOKEN_DEFAULT_DAYS, settings.API_TOKEN_MAX_DAYS)
         raw = TOKEN_START + secrets.token_urlsafe(32)
+        now = timezone.now()
         token = cls.objects.create(
-            user=user, name=name, scope=scope, prefix=raw[:PREFIX_LENGTH], key_hash=_hash(raw)
+            user=user,
+            name=name,
+            scope=scope,
+            prefix=raw[:PREFIX_LENGTH],
+            key_hash=_hash(raw),
+            created_at=now,
+            expires_at=now + timedelta(days=days),
         )
         return token, raw
 
@@ -83,7 +96,12 @@ class APIToken(models.Model):
             return None
         token = (
             cls.objects.select_related("user")
-            .filter(key_hash=_hash(raw), revoked_at__isnull=True, user__is_active=True)
+            .filter(
+                key_hash=_hash(raw),
+                revoked_at__isnull=True,
+                expires_at__gt=timezone.now(),
+                user__is_active=True,
+            )
             .first()
         )
         if token is not None:
@@ -97,6 +115,10 @@ class APIToken(models.Model):
     @property
     def can_write(self) -> bool:
         return self.scope == self.Scope.WRITE
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
 
     @property
     def is_revoked(self) -> bool:

@@ -64,7 +64,7 @@ class ErrorOut(Schema):
     errors: list[ErrorItem] = []
 
 
-ERRORS = dict.fromkeys((400, 401, 403, 404, 409, 422), ErrorOut)
+ERRORS = dict.fromkeys((400, 401, 403, 404, 409, 422, 429), ErrorOut)
 
 
 # Pages -----------------------------------------------------------------------------------------

@@ -1,8 +1,22 @@
+from allauth.account.decorators import reauthentication_required
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Membership, Organisation, User
+
+
+class ReauthenticatedChanges:
+    """Saving a change to someone's roles asks for the administrator's password (or second
+    factor) again unless they just gave it (README "Accounts": re-authentication)."""
+
+    def changeform_view(self, request, *args, **kwargs):
+        view = reauthentication_required(super().changeform_view, allow_get=True)
+        return view(request, *args, **kwargs)
+
+    def delete_view(self, request, *args, **kwargs):
+        view = reauthentication_required(super().delete_view, allow_get=True)
+        return view(request, *args, **kwargs)
 
 
 class MembershipInline(admin.TabularInline):
@@ -12,7 +26,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(ReauthenticatedChanges, BaseUserAdmin):
     fieldsets = (*BaseUserAdmin.fieldsets, (_("Preferences"), {"fields": ["language"]}))
     inlines = [MembershipInline]
 
@@ -26,7 +40,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ReauthenticatedChanges, admin.ModelAdmin):
     list_display = ["user", "organisation", "role"]
     list_filter = ["role", "organisation"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "organisation__name"]

@@ -84,6 +84,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    # The account surface (sign-in, second factors, single sign-on): django-allauth, README "Accounts".
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     # Listed so the API docs use django-ninja's bundled Swagger UI, not a CDN the CSP refuses.
     "ninja",
     "renewal",
@@ -94,6 +100,7 @@ INSTALLED_APPS = [
     "reports",
     "notifications",
     "api",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -106,7 +113,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle and absolute session limits, then the second factor some roles must have (accounts/).
+    "accounts.middleware.SessionBoundsMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "renewal.middleware.HtmxVaryMiddleware",
@@ -349,3 +360,118 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }
+
+# Accounts (README "Accounts"): django-allauth for sign-in, second factors, single sign-on,
+# re-authentication, password reset and rate limits; accounts/ for sessions and the security log.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_REAUTHENTICATION_TIMEOUT = env_int("REAUTHENTICATION_TIMEOUT_SECONDS", 300)
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Renewal: "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+# Failed sign-ins per address and per account name (whether or not it exists); then refused
+# with the same message for every name until the window passes (allauth's rate limits).
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": env("SIGN_IN_FAILURE_LIMITS", "20/15m/ip,5/15m/key"),
+    "reset_password": "20/m/ip,5/5m/key",
+    "reauthenticate": "10/m/user",
+}
+# A reset link works once (its hash covers the password and the last sign-in) and for an hour.
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT_SECONDS", 60 * 60)
+# Password sign-in can be switched off where everyone signs in through the identity provider.
+SOCIALACCOUNT_ONLY = not env_bool("PASSWORD_SIGN_IN", True)
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_STORE_TOKENS = False
+
+
+def _oidc_app(prefix: str, provider_id: str, organisation: str = "") -> dict | None:
+    issuer = env(f"{prefix}ISSUER", "")
+    if not issuer:
+        return None
+    client_id, secret = env(f"{prefix}CLIENT_ID", ""), env(f"{prefix}CLIENT_SECRET", "")
+    if not client_id or not secret:
+        raise ImproperlyConfigured(
+            f"{prefix}ISSUER needs {prefix}CLIENT_ID and {prefix}CLIENT_SECRET."
+        )
+    return {
+        "provider_id": provider_id,
+        "name": env(f"{prefix}NAME", "") or _("your organisation's account"),
+        "client_id": client_id,
+        "secret": secret,
+        "settings": {
+            "server_url": issuer,
+            "oauth_pkce_enabled": True,
+            "organisation": organisation,
+        },
+    }
+
+
+# The installation's provider (OIDC_*), and one per organisation that brings its own:
+# OIDC_ORGANISATIONS=12,14 reads OIDC_12_ISSUER, OIDC_12_CLIENT_ID, OIDC_12_CLIENT_SECRET, OIDC_12_NAME.
+_oidc_apps = [
+    app
+    for app in [
+        _oidc_app("OIDC_", "renewal"),
+        *(
+            _oidc_app(f"OIDC_{org}_", f"org{org}", organisation=org)
+            for org in env_list("OIDC_ORGANISATIONS")
+        ),
+    ]
+    if app is not None
+]
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {"APPS": _oidc_apps, "OAUTH_PKCE_ENABLED": True, "VERIFIED_EMAIL": False}
+}
+if SOCIALACCOUNT_ONLY and not _oidc_apps:
+    raise ImproperlyConfigured(
+        "PASSWORD_SIGN_IN=false needs an identity provider: set OIDC_ISSUER."
+    )
+
+# Second factors (allauth.mfa): TOTP and WebAuthn with recovery codes, offered to everyone and
+# required of these roles and of staff; the demo (DEBUG) may skip the enrolment.
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_TOTP_ISSUER = "Renewal"
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env_bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", DEBUG)
+MFA_REQUIRED_ROLES = env_list("MFA_REQUIRED_ROLES", "leader,funding_officer")
+MFA_REQUIRED_FOR_STAFF = env_bool("MFA_REQUIRED_FOR_STAFF", True)
+MFA_ENROLMENT_SKIPPABLE = env_bool("MFA_ENROLMENT_SKIPPABLE", DEBUG)
+# ID token `amr` values (RFC 8176) that mean the provider already asked for more than a password.
+MFA_PROVIDER_AMR_VALUES = env_list("MFA_PROVIDER_AMR_VALUES", "mfa,otp,hwk,swk,fpt,face,sms")
+
+# Sessions end when the browser closes, after SESSION_IDLE_MINUTES without activity and
+# SESSION_MAX_HOURS after sign-in, whichever comes first (accounts.middleware); a warning comes
+# SESSION_WARNING_SECONDS before the idle end.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_MINUTES", 30) * 60
+SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_MAX_HOURS", 12) * 60 * 60
+SESSION_WARNING_SECONDS = env_int("SESSION_WARNING_SECONDS", 120)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
+if SESSION_IDLE_TIMEOUT < 60 or SESSION_ABSOLUTE_TIMEOUT < SESSION_IDLE_TIMEOUT:
+    raise ImproperlyConfigured(
+        "SESSION_IDLE_MINUTES must be at least 1 and SESSION_MAX_HOURS cover it."
+    )
+
+# Rate limits (sign-in failures, API tokens) count in this cache: Redis when there is one, so
+# every process counts together; otherwise this process's memory.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
+# API tokens: the expiry offered at creation (days), the longest allowed, and requests per minute.
+API_TOKEN_DEFAULT_DAYS = env_int("API_TOKEN_DEFAULT_DAYS", 90)
+API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365)
+API_TOKEN_RATE_PER_MINUTE = env_int("API_TOKEN_RATE_PER_MINUTE", 120)

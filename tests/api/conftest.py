@@ -16,6 +16,22 @@ def client_with_token(raw: str) -> Client:
     return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
 
 
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Per-token rate limits count in the cache: each test starts with none used."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def reauthenticate(client, password: str = "secret") -> None:
+    """Confirm the password again, as the page asks before a token is created."""
+    response = client.post("/accounts/reauthenticate/", {"password": password})
+    assert response.status_code == 302, response.content.decode()[:500]
+
+
 @pytest.fixture
 def issue():
     """`issue(user, scope="write")`: a new token's secret."""

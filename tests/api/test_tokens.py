@@ -9,12 +9,13 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from api.models import APIToken
-from tests.api.conftest import client_with_token
+from tests.api.conftest import client_with_token, reauthenticate
 
 TOKENS = reverse("api:tokens")
 
 
 def test_creating_a_token_shows_it_once_and_stores_only_its_hash(member_client, member):
+    reauthenticate(member_client)
     response = member_client.post(TOKENS, {"name": "Case system feed", "scope": "write"})
     assert response.status_code == 302  # so a reload never posts (and creates) again
     response = member_client.get(response.url)
@@ -33,6 +34,7 @@ def test_creating_a_token_shows_it_once_and_stores_only_its_hash(member_client, 
 
 
 def test_a_token_needs_a_name(member_client):
+    reauthenticate(member_client)
     response = member_client.post(TOKENS, {"name": "", "scope": "read"})
     assertContains(response, "This field is required.")
     assert not APIToken.objects.exists()
