@@ -96,8 +96,20 @@ class WorkspaceFilterForm(forms.Form):
         ).order_by("name")
 
 
+class Rates:
+    """The realisation rates of whatever has committed and realised EUR and FTE."""
+
+    @property
+    def eur_rate(self) -> Decimal | None:
+        return self.realised_eur / self.committed_eur if self.committed_eur else None
+
+    @property
+    def fte_rate(self) -> Decimal | None:
+        return self.realised_fte / self.committed_fte if self.committed_fte else None
+
+
 @dataclass
-class Row:
+class Row(Rates):
     application: FundingApplication
     comparison: CommitmentComparison | None = None
     committed_eur: Decimal = Decimal(0)
@@ -121,14 +133,6 @@ class Row:
     @property
     def amount(self) -> Decimal:
         return self.application.amount_requested
-
-    @property
-    def eur_rate(self) -> Decimal | None:
-        return self.realised_eur / self.committed_eur if self.committed_eur else None
-
-    @property
-    def fte_rate(self) -> Decimal | None:
-        return self.realised_fte / self.committed_fte if self.committed_fte else None
 
     @property
     def granted(self) -> bool:
@@ -161,7 +165,7 @@ class Row:
 
 
 @dataclass
-class CallYear:
+class CallYear(Rates):
     """The granted applications of one call in one year, with their sums; without a call and
     year, the totals over all of them."""
 
@@ -195,14 +199,6 @@ class CallYear:
     @property
     def realised_fte(self) -> Decimal:
         return self._sum("realised_fte")
-
-    @property
-    def eur_rate(self) -> Decimal | None:
-        return self.realised_eur / self.committed_eur if self.committed_eur else None
-
-    @property
-    def fte_rate(self) -> Decimal | None:
-        return self.realised_fte / self.committed_fte if self.committed_fte else None
 
 
 @dataclass

@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -16,6 +18,8 @@ from initiatives.models import RealisedBenefit
 from initiatives.models.planning import ShowsIn
 from metrics.models import KPI, Measurement, refresh_kpi_statuses
 from metrics.status import Trend
+from organisations.models import Membership, Organisation
+from tests.conftest import client_for, make_user
 
 DAY = date(2026, 6, 15)
 
@@ -105,3 +109,56 @@ def test_the_application_pdf_holds_the_same_comparison(officer_client, measured)
 def pdf_text(content: bytes) -> str:
     reader = PdfReader(io.BytesIO(content))
     return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+
+
+def test_another_funders_officer_gets_neither_the_page_nor_the_pdf(measured):
+    other = Organisation.objects.create(name="Business Finland", kind=Organisation.Kind.FUNDER)
+    bea = client_for(make_user("bea", "Bea", "Berg", other, Membership.Role.FUNDING_OFFICER))
+    for name in ("funding:application", "reports:application"):
+        assert bea.get(reverse(name, args=[measured.pk])).status_code == 404
+
+
+def _page_queries(client, application) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("funding:application", args=[application.pk]))
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_the_comparison_reads_as_many_queries_for_one_kpi_as_for_four(
+    officer_client,
+    make_application,
+    make_initiative,
+    make_kpi,
+    agency_a,
+    leader,
+    officer,
+    measured,
+    member,
+):
+    one = _page_queries(officer_client, measured)
+    bigger = make_initiative(agency_a, leader, title="Four KPIs")
+    for n in range(4):
+        kpi = make_kpi(bigger, name=f"KPI {n}")
+        for days in (60, 30):
+            Measurement.objects.create(
+                kpi=kpi, date=DAY - timedelta(days=days), value=Decimal(110 - n), entered_by=member
+            )
+        RealisedBenefit.objects.create(
+            benefit=bigger.benefits.create(
+                description=f"Saving {n}",
+                kind="cashable",
+                quantity=Decimal(1000),
+                unit="eur_per_year",
+                expected_date=DAY,
+            ),
+            date=DAY,
+            amount=Decimal(10),
+            evidence="Budget",
+            shows_in=ShowsIn.BUDGET,
+        )
+    application = make_application(bigger)
+    application.submit(leader)
+    application.start_review(officer)
+    application.grant(officer, "Granted.")
+    assert _page_queries(officer_client, application) == one
