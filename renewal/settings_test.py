@@ -18,3 +18,11 @@ STORAGES = {
 }
 # Tests serve static files through Django's finders; WhiteNoise would warn about STATIC_ROOT.
 MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise.")]  # noqa: F405
+
+# RENEWAL_TEST_DB_SUFFIX: a test database of one's own on a shared PostgreSQL (test_<name>_<suffix>),
+# so two runs at the same time do not drop each other's. pytest-xdist adds _gw0, _gw1, ... itself.
+_TEST_DB_SUFFIX = os.environ.get("RENEWAL_TEST_DB_SUFFIX", "")
+if _TEST_DB_SUFFIX and DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": f"test_{DATABASES['default']['NAME']}_{_TEST_DB_SUFFIX}"  # noqa: F405
+    }

@@ -45,11 +45,40 @@ Role = Membership.Role
 
 
 def pytest_configure(config):
+    _flush_postgresql_by_delete()
     moment = os.environ.get("RENEWAL_TEST_CLOCK")
     if moment:
         traveller = time_machine.travel(datetime.fromisoformat(moment), tick=True)
         traveller.start()
         config._renewal_clock = traveller
+
+
+# Flushing ----------------------------------------------------------------------------------
+# After each transactional test (the browser tests among them) Django's flush empties every table.
+# On PostgreSQL that is one TRUNCATE, which makes new files for every table and index: seconds on
+# a busy machine. Tables of a few thousand rows empty far quicker with a DELETE each, in the same
+# transaction (the foreign keys are checked at its end). The outcome is the same: every table
+# empty, the sequences as they were.
+
+
+def _flush_postgresql_by_delete():
+    try:
+        from django.db.backends.postgresql.operations import DatabaseOperations
+    except ImportError:  # no psycopg: not on PostgreSQL
+        return
+    truncate = DatabaseOperations.sql_flush
+    if getattr(truncate, "deletes", False):
+        return
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        if reset_sequences or allow_cascade or not tables:
+            return truncate(
+                self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+            )
+        return [f"DELETE FROM {self.quote_name(table)};" for table in tables]
+
+    sql_flush.deletes = True
+    DatabaseOperations.sql_flush = sql_flush
 
 
 @pytest.fixture(autouse=True)

@@ -8,10 +8,10 @@ status moves towards today's. This month's snapshot is the real job's. Safe to r
 month already stored is kept (the unique constraint, ignore_conflicts).
 """
 
+from collections import defaultdict
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Sum
 from django.utils import timezone
 
 from initiatives.models import (
@@ -44,15 +44,28 @@ def seed_snapshots(titles, now: datetime) -> int:
         .only(*PORTFOLIO_FIELDS, "start_date")
         .prefetch_related("organisation")
     )
+    rows = portfolio_rows(queryset, today)
+    # What each initiative spent and realised, dated: summed up to each month's end below.
+    spend, realised = defaultdict(list), defaultdict(list)
+    ids = [row.initiative.pk for row in rows]
+    for pk, on, eur in MonthlySpend.objects.filter(initiative__in=ids).values_list(
+        "initiative", "month", "amount_eur"
+    ):
+        spend[pk].append((on, eur))
+    for pk, on, eur in RealisedBenefit.objects.filter(
+        benefit__initiative__in=ids, eur__isnull=False
+    ).values_list("benefit__initiative", "date", "eur"):
+        realised[pk].append((on, eur))
     snapshots = []
-    for row in portfolio_rows(queryset, today):
+    for row in rows:
         initiative = row.initiative
         for back in range(1, TREND_MONTHS):
             first = months_back(month, back)
             end = months_back(month, back - 1) - timedelta(days=1)
             if timezone.localdate(initiative.created_at) > end and not _started(initiative, end):
                 continue
-            snapshots.append(_snapshot(row, back, first, end, now))
+            totals = (_until(spend[initiative.pk], end), _until(realised[initiative.pk], end))
+            snapshots.append(_snapshot(row, back, first, end, now, totals))
     PortfolioSnapshot.objects.bulk_create(snapshots, ignore_conflicts=True)
     return snapshot_portfolio(now) + len(snapshots)
 
@@ -62,7 +75,11 @@ def _started(initiative, end) -> bool:
     return initiative.start_date is not None and initiative.start_date <= end
 
 
-def _snapshot(row, back, first, end, now) -> PortfolioSnapshot:
+def _until(dated, end) -> Decimal:
+    return sum((eur for on, eur in dated if on <= end), Decimal(0))
+
+
+def _snapshot(row, back, first, end, now, totals) -> PortfolioSnapshot:
     initiative = row.initiative
     closed = initiative.state in (State.STOPPED, State.COMPLETED)
     # Today's signals appeared one by one: the last of them last month, the first long before.
@@ -79,12 +96,7 @@ def _snapshot(row, back, first, end, now) -> PortfolioSnapshot:
     status = HISTORY.get(status, [status] * TREND_MONTHS)[back - 1]
     if closed and back <= 1:
         status = row.kpi_status
-    spent = MonthlySpend.objects.filter(initiative=initiative, month__lte=end).aggregate(
-        total=Sum("amount_eur")
-    )["total"]
-    realised = RealisedBenefit.objects.filter(
-        benefit__initiative=initiative, date__lte=end
-    ).aggregate(total=Sum("eur"))["total"]
+    spent, realised = totals
     phase = 1 + (initiative.phase - 1) * (TREND_MONTHS - back) // TREND_MONTHS
     return PortfolioSnapshot(
         initiative=initiative,
@@ -95,8 +107,8 @@ def _snapshot(row, back, first, end, now) -> PortfolioSnapshot:
         verdict=None if closed and back <= 1 else verdict,
         signals=[s.code for s in signals],
         budget_eur=row.budget_eur,
-        spent_eur=spent or Decimal(0),
+        spent_eur=spent,
         planned_eur=row.planned_eur,
-        realised_eur=realised or Decimal(0),
+        realised_eur=realised,
         taken_at=timezone.make_aware(datetime.combine(first, time(2, 30))),
     )

@@ -26,6 +26,7 @@ from initiatives.models import (
     normalise_tags,
 )
 from metrics.models import KPI, Cadence, Direction, Measurement, refresh_kpi_statuses
+from metrics.status import planned_value, trajectory
 from notifications.services import last_daytime, sweep
 from organisations.models import Membership, Organisation, User
 from renewal.audit import acting_as
@@ -227,8 +228,10 @@ class Command(BaseCommand):
         pace = story.get("pace", rng.uniform(0.6, 1.1))
         better = 1 if direction == Direction.HIGHER else -1
         until = today - timedelta(days=story.get("measured_until", 2))
+        # kpi.planned_value(day), with the path worked out once: the new KPI has no milestones.
+        path = trajectory(kpi, ())
         while day <= until:
-            planned = float(kpi.planned_value(day) or baseline)
+            planned = float(planned_value(path, day) or baseline)
             if target is None:
                 # No target yet: the obvious fixes of phase 1 move it a little the right way.
                 planned = baseline * (1 + better * 0.05 * (day - start).days / (today - start).days)
