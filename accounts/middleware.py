@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
@@ -19,7 +20,13 @@ NOT_ACTIVITY = {"notifications:count", "accounts:session_status"}
 # Activity is stored at most this often, so most requests do not write the session.
 SEEN_PRECISION_SECONDS = 30
 # What a person who still has to enrol may open.
-ENROLMENT_OPEN = {"accounts:second_factor", "set_language", "healthz"}
+ENROLMENT_OPEN = {
+    "accounts:second_factor",
+    "accounts:session_status",
+    "notifications:count",
+    "set_language",
+    "healthz",
+}
 ENROLMENT_OPEN_PREFIXES = ("mfa_", "account_logout", "account_reauthenticate", "logout")
 
 
@@ -109,4 +116,8 @@ class SecondFactorMiddleware:
             return None
         if request.path.startswith((settings.STATIC_URL, "/" + settings.STATIC_URL)):
             return None
-        return redirect(f"{reverse('accounts:second_factor')}?next={request.get_full_path()}")
+        target = f"{reverse('accounts:second_factor')}?next={request.get_full_path()}"
+        if request.headers.get("HX-Request"):
+            # A fragment request: send the whole page there, not the notice into the fragment.
+            return HttpResponse(status=204, headers={"HX-Redirect": target})
+        return redirect(target)

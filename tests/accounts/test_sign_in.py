@@ -29,7 +29,7 @@ def test_the_sign_in_page_has_the_fields_and_button_people_know(client, db):
     assert ">Username" in page
     assert ">Password" in page
     assert ">Sign in</button>" in page
-    assert "Forgot your password?" in page
+    assert "Forgot your password?" in page  # the password field's help
 
 
 def test_a_wrong_password_is_refused_and_logged_once(client, member):
