@@ -38,7 +38,7 @@ def test_filtering_updates_the_page_and_the_url_and_back_restores_it(
 
     page.get_by_label("State").select_option("stopped")
     expect(page).to_have_url(re.compile(r"phase=4.*state=stopped|state=stopped.*phase=4"))
-    expect(page.get_by_text("No initiatives match these filters.")).to_be_visible()
+    expect(page.get_by_role("heading", name="No initiatives match")).to_be_visible()
     assert page.evaluate("window.notReloaded") is True
 
     page.go_back()
