@@ -219,6 +219,10 @@ def _execution(initiative, decider, today):
                 }
             ],
         )
+    # Each review's action was reported at the next one; the latest review's is still open.
+    for review in initiative.reviews.order_by("-date", "-pk")[1:]:
+        for action in review.actions.filter(done=False):
+            action.mark_done(initiative.owner, "Reported at the next review.")
     Benefit.objects.filter(initiative=initiative, is_disbenefit=False).update(
         realisation_started_on=today - timedelta(days=45)
     )

@@ -17,12 +17,12 @@ from initiatives.forms import (
 )
 from initiatives.models import (
     GateError,
-    GateRequest,
     Initiative,
     Phase,
     State,
     ValueStreamVersion,
 )
+from initiatives.my_work import gate_requests_for
 from initiatives.phase_forms import RemeasureForm
 from initiatives.workspace import build_workspace
 from metrics.views import kpi_card_context
@@ -39,21 +39,12 @@ def initiative_list(request: HttpRequest) -> HttpResponse:
         .annotate(kpi_count=Count("kpis"))
         .order_by("organisation__path", "title")
     )
-    waiting = (
-        GateRequest.objects.filter(
-            status=GateRequest.Status.OPEN,
-            initiative__in=Initiative.objects.visible_to(request.user, Action.DECIDE),
-        )
-        .exclude(requested_by=request.user)
-        .select_related("initiative__organisation", "requested_by")
-        .order_by("requested_at")
-    )
     return render(
         request,
         "initiatives/list.html",
         {
             "initiatives": initiatives,
-            "decisions_waiting": waiting,
+            "decisions_waiting": gate_requests_for(request.user),
             "can_create": policy.organisations_for(request.user, Action.CREATE).exists(),
         },
     )

@@ -71,6 +71,7 @@ def test_login_page_with_error(page: Page, axe, server_url):
 
 def test_initiative_list(page: Page, axe, login, browser_problems):
     login(page, "leader")
+    page.get_by_role("banner").get_by_role("link", name="Initiatives").click()
     expect(page.get_by_role("link", name=WITH_KPIS)).to_be_visible()
     assert_accessible(page, axe, "the initiative list")
     assert not browser_problems, "\n".join(browser_problems)
@@ -155,6 +156,7 @@ def test_history_page(page: Page, axe, login, server_url, browser_problems):
 
 def test_new_initiative_form_with_errors(page: Page, axe, login, server_url, browser_problems):
     login(page, "leader")
+    page.get_by_role("banner").get_by_role("link", name="Initiatives").click()
     page.get_by_role("link", name="New initiative").click()
     expect(page.get_by_role("heading", level=1, name="New initiative")).to_be_visible()
     assert_accessible(page, axe, "the new-initiative form")

@@ -19,6 +19,7 @@ def sign_out(page: Page) -> None:
 
 def test_submit_review_and_grant(page: Page, login, browser_problems):
     login(page, "registrar")
+    page.get_by_role("banner").get_by_role("link", name="Initiatives").click()
     page.get_by_role("link", name=DRAFT, exact=True).click()
     page.get_by_role("link", name="Funding", exact=True).click()
     page.get_by_role("link", name="Productivity through public-sector renewal 2026").click()
@@ -52,6 +53,7 @@ def test_submit_review_and_grant(page: Page, login, browser_problems):
     sign_out(page)
 
     login(page, "registrar")
+    page.get_by_role("banner").get_by_role("link", name="Initiatives").click()
     page.get_by_role("link", name=DRAFT, exact=True).click()
     page.get_by_role("link", name="Funding", exact=True).click()
     page.get_by_role("link", name="Productivity through public-sector renewal 2026").click()

@@ -38,6 +38,7 @@ def test_member_imports_valid_rows_and_sees_them_on_the_kpi_card(
     ).encode()
 
     login(page, "member")
+    page.get_by_role("banner").get_by_role("link", name="Initiatives").click()
     page.get_by_role("link", name=INITIATIVE, exact=True).click()
     page.get_by_role("navigation", name="Phases").get_by_role(
         "link", name=re.compile("Goals and metrics")

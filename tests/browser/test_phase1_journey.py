@@ -18,6 +18,7 @@ def test_member_adds_a_measurement_inline_and_sees_errors_in_place(
     page: Page, login, browser_problems
 ):
     login(page, "member")
+    page.get_by_role("banner").get_by_role("link", name="Initiatives").click()
 
     page.get_by_role("link", name=INITIATIVE, exact=True).click()
     expect(page.get_by_role("heading", level=1, name=INITIATIVE)).to_be_visible()
