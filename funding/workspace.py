@@ -40,6 +40,7 @@ from initiatives.charts import LAYOUT, count_axis
 from initiatives.models import BenefitUnit, RealisedBenefit
 from initiatives.models import State as InitiativeState
 from initiatives.radar import Radar, radar_for
+from initiatives.signals import LABELS as RADAR_LABELS
 from metrics.charts import plotly_text
 from organisations.models import Organisation
 
@@ -80,8 +81,11 @@ class WorkspaceFilterForm(forms.Form):
         required=False,
         empty_label=_("All"),
     )
+    # The officer's own signals, then each signal of the paradox radar by name.
     signal = forms.ChoiceField(
-        label=_("Signal"), required=False, choices=[("", _("All")), *SIGNAL_LABELS.items()]
+        label=_("Signal"),
+        required=False,
+        choices=[("", _("All")), *SIGNAL_LABELS.items(), *RADAR_LABELS.items()],
     )
 
     def __init__(self, *args, applications, **kwargs):
@@ -161,7 +165,8 @@ class Row(Rates):
             WAITING: self.waiting,
             PARADOX: bool(self.radar and self.radar.signals),
         }
-        return {code for code, on in found.items() if on}
+        radar = set(self.radar.codes) if self.radar else set()
+        return {code for code, on in found.items() if on} | radar
 
 
 @dataclass
@@ -458,7 +463,10 @@ def export_table(workspace: Workspace) -> tuple[list, list]:
             len(r.due),
             r.overdue,
             len(r.weakened),
-            "; ".join(str(SIGNAL_LABELS[c]) for c in SIGNAL_LABELS if c in r.signals),
+            "; ".join(
+                [str(SIGNAL_LABELS[c]) for c in SIGNAL_LABELS if c in r.signals]
+                + [f"{s.label}: {s.evidence}" for s in (r.radar.signals if r.radar else [])]
+            ),
         ]
         for r in workspace.rows
     ]

@@ -208,6 +208,16 @@ def test_filters_by_signal_and_state(officer_client, portfolio, params, expected
     assert listed == {portfolio[k] for k in expected}
 
 
+def test_filters_by_one_paradox_signal(officer_client, portfolio, leader):
+    # The permit service names an owner for every KPI and benefit: the others still do not.
+    permit = portfolio["permit"].initiative
+    KPI.objects.filter(initiative=permit).update(owner=leader)
+    Benefit.objects.filter(initiative=permit).update(owner=leader)
+    response = officer_client.get(URL, {"signal": "nobody_owns_it"})
+    listed = {r.application for r in response.context["workspace"].rows}
+    assert listed == {portfolio["case"], portfolio["service"]}
+
+
 def test_filters_by_call_and_organisation_with_its_suborganisations(
     officer_client, portfolio, data_call, agency_a, ministry
 ):
