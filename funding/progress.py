@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from funding.compare import FLAG_LABELS, compare_commitment
 from funding.forms import ProgressRequestForm
+from initiatives.figures import benefit_amount
 from funding.models import ProgressReport, ProgressState
 from initiatives.radar import radar_for
 from initiatives.signals import LABELS
@@ -218,7 +219,12 @@ def progress_view(report: ProgressReport, reader, today: date | None = None) -> 
         for k in figures.get("kpis", [])
     ]
     benefit_rows = [
-        {**_typed(b), "flag_labels": [FLAG_LABELS[f] for f in b["flags"] if f in FLAG_LABELS]}
+        {
+            **_typed(b),
+            "committed_text": benefit_amount(b["committed"], b["unit"]) if b["committed"] else "—",
+            "realised_text": benefit_amount(b["realised"], b["unit"]),
+            "flag_labels": [FLAG_LABELS[f] for f in b["flags"] if f in FLAG_LABELS],
+        }
         for b in figures.get("benefits", [])
     ]
     signal_rows = [
