@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from funding.compare import FLAG_LABELS, compare_commitment
 from funding.forms import ProgressRequestForm
-from initiatives.figures import benefit_amount
 from funding.models import ProgressReport, ProgressState
+from initiatives.figures import benefit_amount
 from initiatives.radar import radar_for
 from initiatives.signals import LABELS
 from initiatives.spend import spend_summary
