@@ -12,7 +12,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3 \
 	  if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; \
 	  then command -v $$p; break; fi; done)
 
-.PHONY: run test venv deps test-deps system-deps messages check-messages check-compose lint lint-imports typecheck bench clean
+.PHONY: run test venv deps test-deps system-deps vnu messages check-messages check-compose lint lint-imports typecheck bench clean
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -34,6 +34,21 @@ system-deps:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing fonts-dejavu-core; \
 	  else echo "Please install:$$missing (for example: sudo apt-get install$$missing)"; exit 1; fi; fi
 
+# The Nu Html Checker the crawl test (tests/browser/test_crawl.py) runs over every page: vnu.jar
+# from npm into .cache/vnu (ignored by git), run with the system Java.
+VNU_VERSION := 26.9.27
+VNU_JAR := .cache/vnu/node_modules/vnu-jar/build/dist/vnu.jar
+
+vnu: $(VNU_JAR)
+	@command -v java >/dev/null 2>&1 || { echo "The HTML check needs Java 11 or newer, and none was found."; \
+	  echo "Install it, for example: sudo apt-get install default-jre-headless"; exit 1; }
+
+$(VNU_JAR):
+	@command -v npm >/dev/null 2>&1 || { echo "Installing the Nu Html Checker (vnu-jar) needs npm, and none was found."; \
+	  echo "Install it, for example: sudo apt-get install npm"; exit 1; }
+	npm install --prefix .cache/vnu --no-save --no-audit --no-fund --ignore-scripts vnu-jar@$(VNU_VERSION)
+	@test -f $@ || { echo "npm did not install $@"; exit 1; }
+
 messages: venv system-deps
 	DEBUG=true $(PY) manage.py compilemessages --ignore=.venv -v0
 
@@ -43,9 +58,12 @@ run: venv messages
 	@echo "Renewal runs at http://$(HOST):$(PORT)/ (users leader, member, viewer, officer, outsider, admin; password demo)"
 	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
 
+# Every test, in TEST_WORKERS processes (pytest-xdist; each has its own test database and Redis
+# database). TEST_WORKERS=0 runs them in this one process.
+TEST_WORKERS ?= 2
 test: NEED_BROWSER = 1
-test: venv system-deps messages
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest $(PYTEST_ARGS)
+test: venv system-deps vnu messages
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: venv
 	$(PY) -m ruff check .

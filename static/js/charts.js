@@ -11,7 +11,8 @@
       const figure = JSON.parse(source.textContent);
       // A page restored from htmx's history cache holds a dead copy of the old chart.
       if (!el._fullLayout) el.replaceChildren();
-      const config = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["select2d", "lasso2d", "sendDataToCloud"], showSendToCloud: false, showEditInChartStudio: false };
+      // The toolbar shows on hover only and stays out of the Tab order (see untab below).
+      const config = { displaylogo: false, responsive: true, displayModeBar: "hover", modeBarButtonsToRemove: ["select2d", "lasso2d", "sendDataToCloud"], showSendToCloud: false, showEditInChartStudio: false };
       // The toolbar's words and the number and date formats in the page's language.
       const locale = document.getElementById("plotly-locale");
       if (locale) {
@@ -25,8 +26,13 @@
         el.querySelectorAll("svg.main-svg").forEach((svg) => svg.setAttribute("aria-hidden", "true"));
         // The number of plotted points, for tests and for people inspecting the page.
         el.dataset.points = String(figure.data.reduce((n, trace) => n + (trace.x ? trace.x.length : 0), 0));
+        // Every chart's figures are also in a table or list beside it; a dozen toolbar buttons
+        // per chart would stand between a keyboard user and the next field.
+        const untab = () => el.querySelectorAll(".modebar-btn").forEach((button) => button.setAttribute("tabindex", "-1"));
+        untab();
         if (!el.dataset.drilldown) {
           el.dataset.drilldown = "1";
+          el.on("plotly_afterplot", untab);
           el.on("plotly_click", (event) => {
             const url = event.points && event.points[0] && event.points[0].customdata;
             if (typeof url === "string" && url.startsWith("/")) window.location.assign(url);
