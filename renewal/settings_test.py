@@ -26,3 +26,19 @@ if _TEST_DB_SUFFIX and DATABASES["default"]["ENGINE"] != "django.db.backends.sql
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": f"test_{DATABASES['default']['NAME']}_{_TEST_DB_SUFFIX}"  # noqa: F405
     }
+
+# Under pytest-xdist (`-n 2`) each worker has its own Redis database, as it has its own test
+# database: the cache a test clears (a FLUSHDB), the rate limits and the Celery queues are then
+# the worker's own. The number is fixed by the worker's name (gw0: 1, gw1: 2, ...; a second run
+# beside the first sets RENEWAL_TEST_REDIS_DB=3 for 3, 4, ...), so the Celery worker a test starts
+# with these settings and this environment lands on the same one.
+_XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if REDIS_URL and _XDIST_WORKER.startswith("gw"):  # noqa: F405
+    from urllib.parse import urlsplit, urlunsplit
+
+    _redis = urlsplit(REDIS_URL)  # noqa: F405
+    _redis_first = int(os.environ.get("RENEWAL_TEST_REDIS_DB") or 1)
+    _redis_db = (_redis_first + int(_XDIST_WORKER.removeprefix("gw")) - 1) % 15 + 1
+    REDIS_URL = urlunsplit(_redis._replace(path=f"/{_redis_db}"))
+    CELERY_BROKER_URL = CELERY_RESULT_BACKEND = REDIS_URL
+    CACHES = {"default": {**CACHES["default"], "LOCATION": REDIS_URL}}  # noqa: F405
