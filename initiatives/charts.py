@@ -53,6 +53,9 @@ def for_screen(figure: dict) -> dict:
     """A copy of a figure for a meeting-room screen: larger type, taller, thicker marks."""
     layout = figure["layout"]
     font = {**layout.get("font", {}), "size": 18}
+    margin = layout.get("margin", {})
+    # Larger tick labels need room: the left margin grows with them, the legend sits on top.
+    margin = {**margin, "l": round(margin.get("l", 60) * 1.35), "t": 24}
     data = [
         {**trace, "textfont": {**trace.get("textfont", {}), "size": 15}}
         if "textfont" in trace
@@ -61,7 +64,23 @@ def for_screen(figure: dict) -> dict:
     ]
     return {
         "data": data,
-        "layout": {**layout, "font": font, "height": round(layout.get("height", 300) * 1.35)},
+        "layout": {
+            **layout,
+            "font": font,
+            "margin": margin,
+            "height": round(layout.get("height", 300) * 1.35),
+            # Three legend entries to a row, not one under another.
+            "legend": {
+                "orientation": "h",
+                "x": 0,
+                "y": 1.02,
+                "yanchor": "bottom",
+                "entrywidth": 0.33,
+                "entrywidthmode": "fraction",
+            },
+            "xaxis": {**layout.get("xaxis", {}), "automargin": True},
+            "yaxis": {**layout.get("yaxis", {}), "automargin": True},
+        },
     }
 
 
@@ -175,19 +194,29 @@ def _short_title(title: str, length: int = 28) -> str:
     return plotly_text(title)
 
 
-def investment_vs_realised(portfolio) -> dict:
-    """Each initiative by what it has spent and what it has realised; the hover adds the plan."""
-    rows = [r for r in portfolio.rows if r.spent_eur or r.budget_eur]
+def invested_rows(portfolio) -> list:
+    """The portfolio rows the spent-and-realised chart plots, in its order."""
+    return [r for r in portfolio.rows if r.spent_eur or r.budget_eur]
+
+
+def investment_vs_realised(portfolio, numbered: bool = False) -> dict:
+    """Each initiative by what it has spent and what it has realised; the hover adds the plan.
+
+    `numbered` labels the points 1, 2, 3… for the numbered list beside the chart: names of
+    initiatives close together overlap, numbers hardly do."""
+    rows = invested_rows(portfolio)
     detail = reverse("initiatives:detail", args=[0]).replace("/0/", "/{}/")
     # Each point says which initiative it is; in a crowded chart, those the radar names.
     labelled = len(rows) <= LABELLED_POINTS
     labels = [_short_title(r.initiative.title) if labelled or r.verdict else "" for r in rows]
+    if numbered:
+        labels = [str(n) for n in range(1, len(rows) + 1)]
     return {
         "data": [
             {
                 "type": "scatter",
                 "mode": "markers+text",
-                "textposition": "top center",
+                "textposition": "middle right" if numbered else "top center",
                 "textfont": {"size": 11},
                 "texttemplate": labels,
                 "x": [float(r.spent_eur) for r in rows],

@@ -69,7 +69,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
             "investment": charts.investment_vs_realised(data),
             "trend": charts.verdict_trend(trend, trend_labels, url),
         },
-        "investment_rows": _investment_rows(data),
+        "investment_rows": charts.invested_rows(data),
         "trend_rows": [(month, [counts[v] for v in trend_labels]) for month, counts in trend],
         "trend_labels": trend_labels,
         "stop_fix_scale": _stop_fix_scale(data, url),
@@ -97,14 +97,15 @@ def portfolio_presentation(request: HttpRequest) -> HttpResponse:
         "funnel": charts.phase_funnel(data, url),
         "status": charts.status_by_organisation(data, url),
         "benefits": charts.benefits_over_time(planned, realised, url),
-        "investment": charts.investment_vs_realised(data),
+        "investment": charts.investment_vs_realised(data, numbered=True),
     }
     context = {
         "portfolio": data,
         "totals": data.totals,
         "stop_fix_scale": _stop_fix_scale(data, url),
         "figures": {name: charts.for_screen(figure) for name, figure in figures.items()},
-        "investment_rows": _investment_rows(data),
+        "investment_rows": charts.invested_rows(data),
+        "numbered": True,
         "filters": _filter_summary(data),
         "filtered": _filtered(request),
         "portfolio_url": f"{reverse('initiatives:portfolio')}?{request.GET.urlencode()}",
@@ -144,11 +145,6 @@ def _filter_summary(data) -> list[tuple[str, str]]:
             text = str(choices.get(value, value))
         shown.append((str(bound.label), text))
     return shown
-
-
-def _investment_rows(data) -> list:
-    """The initiatives the spent-and-realised chart plots, listed beside it by name."""
-    return [r for r in data.rows if r.spent_eur or r.budget_eur]
 
 
 RADAR_SHOWN = 5

@@ -186,3 +186,15 @@ def test_for_screen_enlarges_a_figure_without_changing_the_original():
         "data": [{"type": "bar", "textfont": {"size": 11}}],
         "layout": {"height": 300},
     }
+
+
+def test_the_presentation_numbers_the_points_as_the_list_beside_the_chart(
+    leader_client, initiatives
+):
+    response = leader_client.get(PRESENT)
+    trace = figure(response, "investment")["data"][0]
+    listed = [r.initiative.title for r in response.context["investment_rows"]]
+
+    assert trace["texttemplate"] == ["1", "2"]
+    assert trace["text"] == listed == ["Permit service", "Register notifications"]
+    assert "<details open>" in response.content.decode()
