@@ -69,15 +69,7 @@ def for_screen(figure: dict) -> dict:
             "font": font,
             "margin": margin,
             "height": round(layout.get("height", 300) * 1.35),
-            # Three legend entries to a row, not one under another.
-            "legend": {
-                "orientation": "h",
-                "x": 0,
-                "y": 1.02,
-                "yanchor": "bottom",
-                "entrywidth": 0.33,
-                "entrywidthmode": "fraction",
-            },
+            "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
             "xaxis": {**layout.get("xaxis", {}), "automargin": True},
             "yaxis": {**layout.get("yaxis", {}), "automargin": True},
         },
