@@ -1,5 +1,6 @@
 """The audit trail of an initiative, turned into lines a person can read."""
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from renewal.formatting import number
+from renewal.formatting import number, short_date
 from renewal.models import AuditEntry
 
 PAGE_SIZE = 50
@@ -101,7 +102,7 @@ def readable(entries: Iterable[Any]) -> None:
         model = content_types[entry.content_type_id].model_class()
         entry.model = model
         entry.kind = model._meta.verbose_name if model else ""
-        entry.object_label = entry.object_repr
+        entry.object_label = readable_dates(entry.object_repr)
         entry.readable_changes = [
             Change(
                 _label(model, name),
@@ -128,7 +129,25 @@ def _name_bulk_written_objects(entries: Iterable[Any]) -> None:
         for pk, obj in model._base_manager.in_bulk(pks).items()
     }
     for entry in entries:
-        entry.object_label = found.get((entry.model, entry.object_id), entry.object_label)
+        entry.object_label = readable_dates(
+            found.get((entry.model, entry.object_id), entry.object_label)
+        )
+
+
+ISO_DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
+
+
+def readable_dates(text: str) -> str:
+    """An object's stored name with its ISO dates ("KPI 2026-11-27: 119") in the reader's short
+    style: the name was written once, in no language, and is read in Finnish or Swedish."""
+
+    def shown(match: re.Match) -> str:
+        try:
+            return short_date(match[1])
+        except ValueError:
+            return match[1]
+
+    return ISO_DATE.sub(shown, text)
 
 
 def _field(model: ModelClass, name: str) -> Any:

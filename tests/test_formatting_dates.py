@@ -117,3 +117,15 @@ def test_swedish_date_fields_read_day_first_as_finland_swedes_type():
         assert field.clean("2026-08-12") == DAY
         with pytest.raises(forms.ValidationError):
             field.clean("08/12/2026")  # Django's Swedish would read it as 12 August
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("en", "Lead time 12 Aug 2026: 119"), ("fi", "Lead time 12.8.2026: 119")],
+)
+def test_the_history_names_a_measurement_with_a_readable_date(language, expected):
+    from renewal.history import readable_dates
+
+    with translation.override(language):
+        assert readable_dates("Lead time 2026-08-12: 119") == expected
+        assert readable_dates("Version 2026-13-45") == "Version 2026-13-45"  # not a date
