@@ -175,7 +175,7 @@ def _value(model: ModelClass, name: str, value: Any, labels: dict[tuple[type, st
         return "—"
     field = _field(model, name)
     if field is None:
-        return str(value)
+        return readable_dates(str(value))
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if field.is_relation:
@@ -186,7 +186,7 @@ def _value(model: ModelClass, name: str, value: Any, labels: dict[tuple[type, st
             key = (related, str(pk))
             if key not in labels:
                 obj = related._base_manager.filter(pk=pk).first()
-                labels[key] = str(obj) if obj else f"#{pk}"
+                labels[key] = readable_dates(str(obj)) if obj else f"#{pk}"
             names.append(labels[key])
         return ", ".join(names)
     if isinstance(value, bool):
