@@ -57,7 +57,7 @@ def test_member_imports_valid_rows_and_sees_them_on_the_kpi_card(
     rejected = preview.locator("tr.row--rejected")
     expect(rejected).to_have_count(1)
     expect(rejected).to_contain_text("“about ten” is not a number.")
-    expect(preview.locator("tr.row--accepted")).to_contain_text("77.7")
+    expect(preview.locator("tr.row--accepted")).to_contain_text("77,7")  # as typed in the file
     assert_accessible(page, axe, "the import preview with a rejected row")
     page.screenshot(path="/tmp/renewal-import-preview.png", full_page=True, caret="initial")
 
