@@ -27,6 +27,7 @@ HELP = {
         "If you are a funding officer: when a granted application's committed KPI target is "
         "made weaker or its date postponed."
     ),
+    Kind.REVIEW_ACTION: _("When an action a review gave you is due, and when it is overdue."),
     Kind.PROGRESS_REPORT: _(
         "When a funder asks your initiative for a progress report, as it falls due and when it "
         "is overdue; funding officers hear when it is overdue."

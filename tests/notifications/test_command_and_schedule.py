@@ -33,6 +33,8 @@ def test_dry_run_says_what_would_be_sent_and_records_nothing(reviewed, outbox):
             "funding_commitment": 0,
             "gate_request": 0,
             "application_initiative_stopped": 0,
+            "commitment_weakened": 0,
+            "progress_report": 0,
             "review_action": 0,
         },
         "total": 3,

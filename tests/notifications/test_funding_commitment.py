@@ -14,6 +14,7 @@ from initiatives.models.planning import ShowsIn
 from notifications.kinds import message_for
 from notifications.models import EmailPreference, EmailStatus, Kind, Notification
 from notifications.services import sweep
+from organisations.models import Membership
 from tests.notifications.conftest import at
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +38,10 @@ def realise(benefit, amount):
 
 
 def commitment_reminders():
-    return Notification.objects.filter(kind=Kind.FUNDING_COMMITMENT)
+    """The owner's reminders; what the funder's officers hear is in tests/funding/test_alerts.py."""
+    return Notification.objects.filter(kind=Kind.FUNDING_COMMITMENT).exclude(
+        recipient__memberships__role=Membership.Role.FUNDING_OFFICER
+    )
 
 
 def test_owner_is_reminded_two_weeks_before_the_committed_date(granted, leader, member, outbox):
