@@ -4,10 +4,11 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django import forms
 from django.conf import settings
+from django.urls import reverse
 
 from accounts import security
 from accounts.models import SecurityEvent
-from organisations.models import User
+from organisations.models import Membership, User
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -25,6 +26,22 @@ class AccountAdapter(DefaultAccountAdapter):
             stages.append(path)
         stages.append("accounts.stages.EnrolmentStage")
         return stages
+
+    def get_login_redirect_url(self, request):
+        # Someone with no membership anywhere (a new single sign-on account) can do nothing yet:
+        # they land on the page that says so and lets them ask for access.
+        user = request.user
+        staff = user.is_staff or user.is_superuser
+        if (
+            user.is_authenticated
+            and not staff
+            and not Membership.objects.filter(user=user).exists()
+        ):
+            return reverse("accounts:no_access")
+        return super().get_login_redirect_url(request)
+
+    def get_signup_redirect_url(self, request):
+        return self.get_login_redirect_url(request)
 
     def pre_authenticate(self, request, **credentials):
         try:

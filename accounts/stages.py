@@ -18,8 +18,8 @@ def provider_asserted_mfa(login) -> bool:
     if sociallogin is None:
         return False
     extra = sociallogin.account.extra_data or {}
-    claims = extra.get("id_token") or {}
-    amr = claims.get("amr") or []
+    # The ID token is signed by the provider; userinfo comes over its TLS connection.
+    amr = (extra.get("id_token") or {}).get("amr") or (extra.get("userinfo") or {}).get("amr") or []
     if isinstance(amr, str):
         amr = [amr]
     return bool(set(amr) & set(settings.MFA_PROVIDER_AMR_VALUES))

@@ -131,3 +131,59 @@ def people_in(organisations, roles=None):
         .distinct()
         .order_by("first_name", "last_name", "username")
     )
+
+
+class AccessRequest(models.Model):
+    """Someone who signed in (through their organisation's identity provider) without a
+    membership asks to join an organisation; one of its leaders approves with a role or declines."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("waiting for a leader")
+        APPROVED = "approved", _("approved")
+        DECLINED = "declined", _("declined")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="access_requests",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="access_requests",
+    )
+    message = models.CharField(
+        _("message to the leaders"),
+        max_length=500,
+        blank=True,
+        help_text=_("What you work on, so a leader knows which role to give you."),
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State, default=State.PENDING)
+    role = models.CharField(_("role given"), max_length=20, choices=Membership.Role, blank=True)
+    created_at = models.DateTimeField(_("asked"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("access request")
+        verbose_name_plural = _("access requests")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"],
+                condition=models.Q(state="pending"),
+                name="one_pending_access_request",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.organisation}"

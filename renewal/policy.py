@@ -264,3 +264,9 @@ def authorize_application[A: GovernedApplication](
     if needs != Action.VIEW and not can_on_application(user, needs, application):
         raise PermissionDenied
     return application
+
+
+def may_decide_access_request(user: AnyUser, organisation: Organisation) -> bool:
+    """Leaders of the organisation (or of one above it) approve or decline who joins it, and
+    with which role (accounts.access, issue 16)."""
+    return role_in(user, organisation) == Role.LEADER

@@ -7,6 +7,7 @@ DEBUG off: it refuses to start without a real SECRET_KEY.
 import os
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
@@ -395,6 +396,11 @@ SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 SOCIALACCOUNT_STORE_TOKENS = False
 
 
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 def _oidc_app(prefix: str, provider_id: str, organisation: str = "") -> dict | None:
     issuer = env(f"{prefix}ISSUER", "")
     if not issuer:
@@ -433,6 +439,11 @@ _oidc_apps = [
 SOCIALACCOUNT_PROVIDERS = {
     "openid_connect": {"APPS": _oidc_apps, "OAUTH_PKCE_ENABLED": True, "VERIFIED_EMAIL": False}
 }
+# Signing in posts a form here that redirects to the provider: the CSP must allow that target.
+SECURE_CSP["form-action"] = [
+    *SECURE_CSP["form-action"],
+    *sorted({_origin(app["settings"]["server_url"]) for app in _oidc_apps}),
+]
 if SOCIALACCOUNT_ONLY and not _oidc_apps:
     raise ImproperlyConfigured(
         "PASSWORD_SIGN_IN=false needs an identity provider: set OIDC_ISSUER."
