@@ -152,7 +152,11 @@ def test_leader_takes_an_initiative_from_goals_to_completed(page: Page, login, b
     form.get_by_role("button", name="Save", exact=True).click()
     processing = form.get_by_label("Processing time (hours per case)")
     expect(processing).to_have_attribute("aria-invalid", "true")
-    expect(processing).to_be_focused()
+    # Focus on the summary at the top of the form, whose link leads to the field.
+    expect(form.locator(".error-summary")).to_be_focused()
+    expect(
+        form.locator(".error-summary").get_by_role("link", name=re.compile("^Processing time"))
+    ).to_be_visible()
     expect(form).to_contain_text("Enter a number, for example 12.5 or 12,5.")
     expect(form.get_by_label(exactly("Step"))).to_have_value("Write the assessment")
     expect(stream.get_by_role("cell", name="Collect the impact data", exact=True)).to_be_visible()
@@ -423,7 +427,9 @@ def test_a_review_page_is_accessible(page: Page, axe, login, browser_problems):
     assert not browser_problems, "\n".join(browser_problems)
 
 
-def test_the_review_form_is_accessible_empty_and_with_errors(page: Page, axe, login):
+def test_the_review_form_is_accessible_empty_and_with_errors(
+    page: Page, axe, login, browser_problems
+):
     login(page, "registrar")
     open_initiative(page, IN_PHASE_5)
     page.get_by_role("navigation", name="Phases").get_by_role(
@@ -438,6 +444,7 @@ def test_the_review_form_is_accessible_empty_and_with_errors(page: Page, axe, lo
     expect(page.get_by_role("alert")).to_contain_text("Please correct the fields marked below")
     expect(page.get_by_text("Every action needs an owner.")).to_be_visible()
     assert_accessible(page, axe, "the review form with errors")
+    assert not browser_problems, "\n".join(browser_problems)
 
 
 def test_an_item_form_with_errors_is_accessible(page: Page, axe, login, browser_problems):
@@ -454,9 +461,12 @@ def test_an_item_form_with_errors_is_accessible(page: Page, axe, login, browser_
     expect(page.get_by_text("Needed when the benefit shows in the budget.").first).to_be_visible()
     expect(page.get_by_label("Amount (in the benefit's unit)")).to_have_value("a lot")
     assert_accessible(page, axe, "the realised-benefit form with errors")
+    assert not browser_problems, "\n".join(browser_problems)
 
 
-def test_the_value_stream_editor_with_errors_is_accessible(page: Page, axe, login):
+def test_the_value_stream_editor_with_errors_is_accessible(
+    page: Page, axe, login, browser_problems
+):
     login(page, "registrar")
     open_initiative(page, IN_PHASE_5)
     page.get_by_role("navigation", name="Phases").get_by_role(
@@ -467,6 +477,8 @@ def test_the_value_stream_editor_with_errors_is_accessible(page: Page, axe, logi
     stream.get_by_role("link", name="Add step", exact=True).click()
     form = page.locator("#item-form")
     form.get_by_role("button", name="Save", exact=True).click()
-    expect(form.locator("[aria-invalid='true']").first).to_be_focused()
+    expect(form.locator(".error-summary")).to_be_focused()
+    expect(form.locator("[aria-invalid='true']").first).to_be_visible()
     expect(stream.locator("tbody tr").first).to_be_visible()
     assert_accessible(page, axe, "the value-stream editor with errors")
+    assert not browser_problems, "\n".join(browser_problems)
