@@ -17,7 +17,7 @@ from accounts import security
 from accounts.models import SecurityEvent
 from organisations.models import AccessRequest, Membership, Organisation
 from renewal import audit, policy
-from renewal.forms import OncePerSubmission, submitted_once
+from renewal.forms import OncePerSubmission, earlier_result, submitted_once
 
 
 class AccessRequestForm(OncePerSubmission, forms.ModelForm):
@@ -58,6 +58,8 @@ def no_access(request: HttpRequest) -> HttpResponse:
     if has_membership(request.user):
         return redirect("initiatives:list")
     form = AccessRequestForm(request.POST or None, user=request.user)
+    if request.method == "POST" and (replayed := earlier_result(request, form)):
+        return redirect(replayed)  # a double click: the first one sent the request
     if request.method == "POST" and form.is_valid():
         with submitted_once(request, form) as once:
             if not once.replayed:
@@ -88,7 +90,7 @@ def requests_to_decide(user):
     pending = AccessRequest.objects.filter(state=AccessRequest.State.PENDING).select_related(
         "user", "organisation"
     )
-    return [r for r in pending if policy.may_decide_access_request(user, r.organisation)]
+    return [r for r in pending if policy.may_decide_access_request(user, r)]
 
 
 @never_cache
@@ -104,7 +106,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
             AccessRequest.objects.select_for_update().select_related("organisation", "user"),
             pk=pk,
         )
-        if not policy.may_decide_access_request(request.user, access.organisation):
+        if not policy.may_decide_access_request(request.user, access):
             raise PermissionDenied
         if access.state != AccessRequest.State.PENDING:
             messages.info(request, _("This request was already decided."))

@@ -4,7 +4,8 @@ Everything is scoped by the policy first (`visible_to`), then narrowed to the pe
 initiatives they own or are on the team of, with the portfolio's own rows (KPI status, signals,
 what is overdue); the open review actions they own; the KPIs whose measurement is due or
 overdue and that they answer for, as the `measurement_overdue` reminder picks its recipient;
-and, for leaders, the gate requests they decide and the monthly reviews overdue where they lead.
+and, for leaders, the gate requests they decide, the people asking to join an organisation they
+lead and the monthly reviews overdue where they lead.
 A fixed number of queries, whatever the number of rows.
 """
 
@@ -14,6 +15,7 @@ from datetime import date, timedelta
 from django.db.models import BooleanField, Case, Max, Q, Value, When
 from django.utils import timezone
 
+from accounts.access import requests_to_decide
 from initiatives.models import GateRequest, Initiative, Phase, Review, ReviewAction, State
 from initiatives.portfolio import Row, overdue_condition, portfolio_rows
 from initiatives.workspace import monthly_review_overdue
@@ -48,6 +50,7 @@ class MyWork:
     kpis: list[DueKPI]  # overdue first
     is_leader: bool
     gate_requests: list[GateRequest]
+    access_requests: list  # people asking to join an organisation they lead
     reviews_overdue: list[Initiative]
     has_organisation: bool
     can_create: bool
@@ -61,9 +64,7 @@ def build_my_work(user, today: date | None = None) -> MyWork:
     today = today or timezone.localdate()
     visible = Initiative.objects.visible_to(user)
     mine = visible.filter(Q(owner=user) | Q(team=user)).distinct()
-    rows = portfolio_rows(
-        mine.select_related("organisation", "owner").order_by("title"), today
-    )
+    rows = portfolio_rows(mine.select_related("organisation", "owner").order_by("title"), today)
     rows.sort(key=lambda r: (r.initiative.state not in OPEN_STATES, r.initiative.title))
     is_leader = policy.organisations_for(user, Action.DECIDE).exists()
     return MyWork(
@@ -73,6 +74,7 @@ def build_my_work(user, today: date | None = None) -> MyWork:
         kpis=_due_kpis(user, visible, today),
         is_leader=is_leader,
         gate_requests=gate_requests_for(user) if is_leader else [],
+        access_requests=requests_to_decide(user) if is_leader else [],
         reviews_overdue=_reviews_overdue(user, today) if is_leader else [],
         has_organisation=policy.organisations_for(user).exists(),
         can_create=policy.organisations_for(user, Action.CREATE).exists(),
@@ -143,9 +145,7 @@ def _reviews_overdue(user, today) -> list[Initiative]:
     candidates = (
         Initiative.objects.visible_to(user, Action.DECIDE)
         .filter(phase=Phase.EXECUTION, state=State.ACTIVE)
-        .annotate(
-            last_monthly=Max("reviews__date", filter=Q(reviews__kind=Review.Kind.MONTHLY))
-        )
+        .annotate(last_monthly=Max("reviews__date", filter=Q(reviews__kind=Review.Kind.MONTHLY)))
         .select_related("organisation")
         .order_by("title")
     )

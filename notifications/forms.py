@@ -28,6 +28,9 @@ HELP = {
         "made weaker or its date postponed."
     ),
     Kind.REVIEW_ACTION: _("When an action a review gave you is due, and when it is overdue."),
+    Kind.ACCESS_REQUEST: _(
+        "When someone who signed in without a role asks to join an organisation you lead."
+    ),
     Kind.PROGRESS_REPORT: _(
         "When a funder asks your initiative for a progress report, as it falls due and when it "
         "is overdue; funding officers hear when it is overdue."

@@ -50,7 +50,7 @@ from initiatives.signals import LABELS, NEEDS_FIXING, READY_TO_SCALE, STOP_CANDI
 from metrics.models import KPI, Cadence
 from metrics.status import ALLOWED_AGE_DAYS, ShownStatus, Status
 from notifications.models import Kind, Notification
-from organisations.models import Membership
+from organisations.models import AccessRequest, Membership
 from renewal import policy
 from renewal.formatting import eur, long_date, number, weekday_date
 from renewal.svg import bar_chart, scatter_chart
@@ -1191,6 +1191,57 @@ class ProgressReportDue(ReminderKind):
         )
 
 
+class AccessRequested(ReminderKind):
+    """Someone without a membership asked to join an organisation: to the leaders who decide it
+    (accounts.access), once per request."""
+
+    code = Kind.ACCESS_REQUEST
+
+    def outdated(self, notification, now):
+        request_id = int(notification.subject.split(":", 1)[1])
+        return not AccessRequest.objects.filter(
+            pk=request_id, state=AccessRequest.State.PENDING
+        ).exists()
+
+    def due(self, now, people):
+        pending = AccessRequest.objects.filter(state=AccessRequest.State.PENDING).select_related(
+            "organisation", "user"
+        )
+        for access in pending:
+            for leader in access.deciders():
+                recipient = people(leader)
+                if not policy.may_decide_access_request(recipient, access):
+                    continue
+                yield Due(
+                    recipient=recipient,
+                    kind=self.code,
+                    subject=f"access_request:{access.pk}",
+                    period="open",
+                    params={
+                        "person": access.user.get_full_name() or access.user.get_username(),
+                        "email": access.user.email,
+                        "organisation": access.organisation.name,
+                        "message": access.message,
+                    },
+                    url=reverse("accounts:access_requests"),
+                    time_zone=access.organisation.time_zone,
+                )
+
+    def message(self, params):
+        lines = [
+            _("%(person)s (%(email)s) signed in to Renewal and asks to join %(organisation)s.")
+            % params
+        ]
+        if params["message"]:
+            lines.append(_("Their message: %(message)s") % params)
+        lines.append(_("Give them a role, or decline the request."))
+        return Message(
+            title=_("%(person)s asks to join %(organisation)s") % params,
+            lines=lines,
+            action=_("Decide on the request"),
+        )
+
+
 KINDS: dict[str, ReminderKind] = {
     kind.code: kind
     for kind in (
@@ -1204,6 +1255,7 @@ KINDS: dict[str, ReminderKind] = {
         CommitmentWeakened(),
         ProgressReportDue(),
         ReviewActionDue(),
+        AccessRequested(),
     )
 }
 

@@ -26,6 +26,7 @@ class Kind(models.TextChoices):
     COMMITMENT_WEAKENED = "commitment_weakened", _("Committed KPI target weakened or postponed")
     PROGRESS_REPORT = "progress_report", _("Progress report requested, due or overdue")
     REVIEW_ACTION = "review_action", _("Review action due or overdue")
+    ACCESS_REQUEST = "access_request", _("Someone asks to join your organisation")
 
 
 class EmailStatus(models.TextChoices):

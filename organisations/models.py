@@ -187,3 +187,18 @@ class AccessRequest(models.Model):
 
     def __str__(self):
         return f"{self.user} → {self.organisation}"
+
+    def deciders(self):
+        """The leaders asked to decide: those of the organisation itself or, where it has none,
+        of the nearest organisation above it that has one."""
+        ids = self.organisation.ancestor_ids()[::-1]
+        leaders = Membership.objects.filter(
+            organisation_id__in=ids, role=Membership.Role.LEADER, user__is_active=True
+        ).values_list("organisation_id", "user_id")
+        by_organisation: dict[int, list[int]] = {}
+        for organisation_id, user_id in leaders:
+            by_organisation.setdefault(organisation_id, []).append(user_id)
+        for organisation_id in ids:
+            if by_organisation.get(organisation_id):
+                return User.objects.filter(pk__in=by_organisation[organisation_id]).order_by("pk")
+        return User.objects.none()

@@ -266,7 +266,9 @@ def authorize_application[A: GovernedApplication](
     return application
 
 
-def may_decide_access_request(user: AnyUser, organisation: Organisation) -> bool:
+def may_decide_access_request(user: AnyUser, access_request: Any) -> bool:
     """Leaders of the organisation (or of one above it) approve or decline who joins it, and
-    with which role (accounts.access, issue 16)."""
-    return role_in(user, organisation) == Role.LEADER
+    with which role (accounts.access, issue 16); nobody decides their own request."""
+    if access_request.user_id == user.pk:
+        return False
+    return role_in(user, access_request.organisation) == Role.LEADER

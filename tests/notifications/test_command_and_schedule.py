@@ -36,6 +36,7 @@ def test_dry_run_says_what_would_be_sent_and_records_nothing(reviewed, outbox):
             "commitment_weakened": 0,
             "progress_report": 0,
             "review_action": 0,
+            "access_request": 0,
         },
         "total": 3,
         "dry_run": True,
