@@ -91,6 +91,14 @@ function labelCells(table) {
       }
     }
   }
+  // Cards drawn with CSS grid lose the table's semantics in browsers; the roles keep it a table
+  // with column headers for screen readers.
+  table.setAttribute("role", "table");
+  table.querySelectorAll("thead, tbody, tfoot").forEach((group) => group.setAttribute("role", "rowgroup"));
+  table.querySelectorAll("tr").forEach((row) => row.setAttribute("role", "row"));
+  table.querySelectorAll("thead th").forEach((cell) => cell.setAttribute("role", "columnheader"));
+  table.querySelectorAll("tbody th").forEach((cell) => cell.setAttribute("role", "rowheader"));
+  table.querySelectorAll("td").forEach((cell) => cell.setAttribute("role", "cell"));
   return true;
 }
 function fitTables() {
