@@ -139,7 +139,9 @@ def test_budget_and_spend_page_with_chart_and_an_error(
     form.locator("#id_month").fill("2999-01")
     form.locator("#id_amount_eur").fill("-1")
     form.get_by_role("button", name="Save spend").click()
-    expect(page.get_by_text("Spend cannot be recorded for a future month.")).to_be_visible()
+    expect(
+        page.get_by_text("Spend cannot be recorded for a future month.", exact=True)
+    ).to_be_visible()
     assert_accessible(page, axe, "the budget and spend page with errors")
     page.goto(f"{server_url}/initiatives/{initiative_pk(WITH_KPIS)}/spend/import/")
     assert_accessible(page, axe, "the spend import page")

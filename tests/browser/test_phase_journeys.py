@@ -239,7 +239,7 @@ def test_leader_takes_an_initiative_from_goals_to_completed(page: Page, login, b
     expect_status(page, "Review recorded with a snapshot of every KPI.")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Monthly leadership review")
     expect(page.get_by_role("row", name=re.compile(KPI))).to_be_visible()
-    expect(page.get_by_role("cell", name="Train the drafting officers")).to_be_visible()
+    expect(page.get_by_role("cell", name="Train the drafting officers", exact=True)).to_be_visible()
     page.get_by_role("link", name=JOURNEY).click()
 
     started = region(page, "Benefits starting to show")

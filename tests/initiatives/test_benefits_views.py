@@ -29,7 +29,8 @@ def test_a_realised_benefit_in_the_budget_needs_fiscal_year_budget_line_and_eur(
     errors = response.context["form"].errors
     for field in ("fiscal_year", "budget_line", "eur"):
         assert errors[field] == ["Needed when the benefit shows in the budget."]
-    assertContains(response, "Needed when the benefit shows in the budget.", count=3)
+    # Next to each of the three fields, and again in the error summary that links to them.
+    assertContains(response, "Needed when the benefit shows in the budget.", count=6)
     assert not RealisedBenefit.objects.exists()
 
 
