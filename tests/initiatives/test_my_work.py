@@ -54,7 +54,9 @@ def review(initiative):
 
 def test_signing_in_lands_on_my_work(client, member):
     response = client.post(
-        reverse("login"), {"login": "member", "username": "member", "password": "secret"}, follow=True
+        reverse("login"),
+        {"login": "member", "username": "member", "password": "secret"},
+        follow=True,
     )
 
     assert response.redirect_chain, response.content.decode()[-3000:]
@@ -69,7 +71,9 @@ def test_the_front_page_is_my_work(member_client):
     assert response["Location"] == MY_WORK
 
 
-def test_a_member_sees_their_actions_overdue_first_and_marked(member_client, member, leader, review):
+def test_a_member_sees_their_actions_overdue_first_and_marked(
+    member_client, member, leader, review
+):
     later = make_action(review, member, TODAY + timedelta(days=5), "Ask finance for the budget")
     overdue = make_action(review, member, TODAY - timedelta(days=3), "Report the digital share")
     make_action(review, leader, TODAY - timedelta(days=3), "Brief the minister")
@@ -253,8 +257,14 @@ def page_of(member, leader, make_initiative, make_kpi, agency_a, count):
 
 @pytest.mark.parametrize("count", [2, 12])
 def test_my_work_reads_a_fixed_number_of_queries(
-    django_assert_max_num_queries, leader_client, member, leader, make_initiative, make_kpi,
-    agency_a, count,
+    django_assert_max_num_queries,
+    leader_client,
+    member,
+    leader,
+    make_initiative,
+    make_kpi,
+    agency_a,
+    count,
 ):
     page_of(member, leader, make_initiative, make_kpi, agency_a, count)
     member.review_actions.update(owner=leader)
