@@ -49,7 +49,10 @@ def test_the_owner_is_reminded_the_day_before_it_is_due(action, member, outbox):
     [reminder] = action_reminders()
     assert (reminder.recipient, reminder.period) == (member, "due")
     assert reminder.url == f"{action.review.get_absolute_url()}#action-{action.pk}"
-    assert message_for(reminder).title == "Review action due on 12 November 2026: Report the digital share"
+    assert (
+        message_for(reminder).title
+        == "Review action due on 12 November 2026: Report the digital share"
+    )
     [email] = [m for m in outbox.to(member) if "Review action" in m.subject]
     assert "Report the digital share" in email.body
 
