@@ -143,7 +143,7 @@ def readable_dates(text: str) -> str:
 
     def shown(match: re.Match) -> str:
         try:
-            return short_date(match[1])
+            return str(short_date(match[1]))
         except ValueError:
             return match[1]
 
