@@ -141,9 +141,9 @@ def readable_dates(text: str) -> str:
     """An object's stored name with its ISO dates ("KPI 2026-11-27: 119") in the reader's short
     style: the name was written once, in no language, and is read in Finnish or Swedish."""
 
-    def shown(match: re.Match) -> str:
+    def shown(match: re.Match[str]) -> str:
         try:
-            return str(short_date(match[1]))
+            return short_date(match[1])
         except ValueError:
             return match[1]
 
