@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,6 +37,11 @@ def _url_builder(request, view: str = "initiatives:portfolio"):
 
 def portfolio(request: HttpRequest) -> HttpResponse:
     """Which renewals produce value, which are stuck, and what to stop — for the user's subtree."""
+    if not policy.may_view_portfolio(request.user):
+        # A funding officer with no organisation role has the funded portfolio instead.
+        if policy.is_funding_officer(request.user):
+            return redirect("funding:workspace")
+        raise PermissionDenied
     data = build_portfolio(request.user, request.GET, since_last_month=True)
     rows, page, pages = data.page(
         data.filters.cleaned_data.get("page") if data.filters.is_valid() else 1

@@ -26,6 +26,12 @@ for _filter in (
 
 
 @register.filter
+def may_view_portfolio(user) -> bool:
+    """For the navigation: has this user an organisation's portfolio to look at?"""
+    return policy.may_view_portfolio(user)
+
+
+@register.filter
 def is_funding_officer(user) -> bool:
     """For the navigation: does this user review funding applications?"""
     return policy.is_funding_officer(user)

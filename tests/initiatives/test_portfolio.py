@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from initiatives.models import Benefit, BenefitUnit, RealisedBenefit, State
 from metrics.models import KPI, Measurement, refresh_kpi_statuses
+from tests.conftest import client_for, make_user
 
 URL = reverse("initiatives:portfolio")
 
@@ -291,3 +292,20 @@ def test_charts_get_their_toolbar_words_and_formats_in_the_readers_language(
     assert locale["dictionary"]["Download plot as a PNG"] == "Lataa kaavio PNG-kuvana"
     assert locale["format"]["decimal"] == ","
     assert locale["format"]["months"][0] == "tammikuu"
+
+
+def test_a_funding_officer_without_an_organisation_role_gets_the_funded_portfolio(
+    officer_client,
+):
+    response = officer_client.get(reverse("initiatives:portfolio"))
+    assert response.status_code == 302
+    assert response.url == reverse("funding:workspace")
+    # The navigation offers the funded portfolio, not an empty organisation portfolio.
+    page = officer_client.get(reverse("funding:workspace")).content.decode()
+    assert f'href="{reverse("initiatives:portfolio")}"' not in page
+    assert f'href="{reverse("funding:workspace")}"' in page
+
+
+def test_someone_with_no_role_anywhere_may_not_open_the_portfolio(db):
+    nobody = make_user("nobody", "No", "Body")
+    assert client_for(nobody).get(reverse("initiatives:portfolio")).status_code == 403
