@@ -417,7 +417,7 @@ def signals_figure(counts: Counter, url) -> dict:
             **LAYOUT,
             "height": 260,
             "margin": {**LAYOUT["margin"], "l": 280},
-            "yaxis": {"autorange": "reversed"},
+            "yaxis": {"autorange": "reversed", "automargin": True},
             "xaxis": count_axis([counts.get(c, 0) for c in codes]),
             "showlegend": False,
         },
