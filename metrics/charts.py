@@ -1,6 +1,7 @@
 """Plotly figure JSON for KPI charts, built as plain dicts: plotly.js draws them from a static
 script, so the page needs no inline code and the server needs no plotting library."""
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from metrics.status import trajectory
@@ -45,9 +46,41 @@ def _f(value):
     return float(value) if value is not None else None
 
 
+def chart_max_points() -> int:
+    """How many measurements a KPI chart draws at most (CHART_MAX_POINTS, 500 unless set)."""
+    return max(4, int(getattr(settings, "CHART_MAX_POINTS", 500)))
+
+
+def thin(points, cap, x, y):
+    """At most `cap` of `points` (sorted by `x`, a date), the first, last, minimum and maximum always
+    among them: the time range is cut into cap // 4 buckets and each keeps its first, last, lowest
+    and highest point (an M4 reduction), in date order. Under the cap the points come back as they
+    are, sorted. `x` and `y` read a point's date and value."""
+    ordered = sorted(points, key=x)
+    if len(ordered) <= cap:
+        return ordered
+    buckets = max(1, cap // 4)
+    start, end = x(ordered[0]).toordinal(), x(ordered[-1]).toordinal()
+    span = end - start + 1
+    groups: list[list] = [[] for _i in range(buckets)]
+    for point in ordered:
+        groups[(x(point).toordinal() - start) * buckets // span].append(point)
+    kept = []
+    for group in groups:
+        if not group:
+            continue
+        valued = [p for p in group if y(p) is not None] or group
+        chosen = {id(group[0]), id(group[-1])}
+        chosen.add(id(min(valued, key=lambda p: (y(p) is None, y(p) or 0))))
+        chosen.add(id(max(valued, key=lambda p: (y(p) is not None, y(p) or 0))))
+        kept.extend(p for p in group if id(p) in chosen)
+    return kept
+
+
 def kpi_figure(kpi, measurements, milestones=()) -> dict:
-    """Baseline, target, the planned trajectory between them (through milestones), measurements."""
-    points = sorted(measurements, key=lambda m: m.date)
+    """Baseline, target, the planned trajectory between them (through milestones), measurements
+    (thinned to chart_max_points(); the measured trace is always the last one)."""
+    points = thin(measurements, chart_max_points(), x=lambda m: m.date, y=lambda m: m.value)
     data = []
     path = trajectory(kpi, milestones)
     if path:

@@ -39,6 +39,7 @@ def kpi_card_context(kpi, can_edit: bool, form=None, today=None) -> dict:
     milestones = list(kpi.milestones.all())
     latest = measurements[0] if measurements else None
     status = kpi_status(kpi, measurements, on=today or timezone.localdate(), milestones=milestones)
+    figure = kpi_figure(kpi, measurements, milestones)
     return {
         "kpi": kpi,
         "latest": latest,
@@ -46,7 +47,8 @@ def kpi_card_context(kpi, can_edit: bool, form=None, today=None) -> dict:
         "planned_now": status.planned_value,
         "recent": measurements[:RECENT_MEASUREMENTS],
         "measurement_count": len(measurements),
-        "figure": kpi_figure(kpi, measurements, milestones),
+        "figure": figure,
+        "chart_shown": len(figure["data"][-1]["x"]),  # the measured trace, maybe thinned
         "figure_id": f"kpi-{kpi.pk}-figure",
         "form": form or (measurement_form(kpi, taken=latest and latest.date) if can_edit else None),
         "can_edit": can_edit,
