@@ -82,6 +82,23 @@ class Organisation(models.Model):
     def ancestor_ids(self) -> list[int]:
         return [int(part) for part in self.path.strip("/").split("/") if part]
 
+    def nearest_leaders(self, excluding=None):
+        """The active leaders of this organisation or, where it has none (but `excluding`), of the
+        nearest organisation above it that has some."""
+        ids = self.ancestor_ids()[::-1]
+        leaders = Membership.objects.filter(
+            organisation_id__in=ids, role=Membership.Role.LEADER, user__is_active=True
+        )
+        if excluding is not None:
+            leaders = leaders.exclude(user_id=excluding)
+        by_organisation: dict[int, list[int]] = {}
+        for organisation_id, user_id in leaders.values_list("organisation_id", "user_id"):
+            by_organisation.setdefault(organisation_id, []).append(user_id)
+        for organisation_id in ids:
+            if by_organisation.get(organisation_id):
+                return User.objects.filter(pk__in=by_organisation[organisation_id]).order_by("pk")
+        return User.objects.none()
+
 
 class Membership(models.Model):
     """A user's role in an organisation (and, through the tree, in its sub-organisations)."""
@@ -191,14 +208,4 @@ class AccessRequest(models.Model):
     def deciders(self):
         """The leaders asked to decide: those of the organisation itself or, where it has none,
         of the nearest organisation above it that has one."""
-        ids = self.organisation.ancestor_ids()[::-1]
-        leaders = Membership.objects.filter(
-            organisation_id__in=ids, role=Membership.Role.LEADER, user__is_active=True
-        ).values_list("organisation_id", "user_id")
-        by_organisation: dict[int, list[int]] = {}
-        for organisation_id, user_id in leaders:
-            by_organisation.setdefault(organisation_id, []).append(user_id)
-        for organisation_id in ids:
-            if by_organisation.get(organisation_id):
-                return User.objects.filter(pk__in=by_organisation[organisation_id]).order_by("pk")
-        return User.objects.none()
+        return self.organisation.nearest_leaders()

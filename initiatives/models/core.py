@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from initiatives.gates import evaluate_gate
-from organisations.models import Membership, User
 from renewal import policy
 from renewal.audit import AuditedModel, AuditedQuerySet
 from renewal.policy import Action
@@ -499,18 +498,4 @@ class GateRequest(AuditedModel):
         """The leaders who are asked to decide: those of the initiative's own organisation but
         the requester; where the requester is its only leader, those of the nearest
         organisation above that has another."""
-        ids = self.initiative.organisation.ancestor_ids()[::-1]
-        leaders = (
-            Membership.objects.filter(
-                organisation_id__in=ids, role=Membership.Role.LEADER, user__is_active=True
-            )
-            .exclude(user_id=self.requested_by_id)
-            .values_list("organisation_id", "user_id")
-        )
-        by_organisation: dict[int, list[int]] = {}
-        for organisation_id, user_id in leaders:
-            by_organisation.setdefault(organisation_id, []).append(user_id)
-        for organisation_id in ids:
-            if by_organisation.get(organisation_id):
-                return User.objects.filter(pk__in=by_organisation[organisation_id]).order_by("pk")
-        return User.objects.none()
+        return self.initiative.organisation.nearest_leaders(excluding=self.requested_by_id)
